@@ -1,0 +1,1129 @@
+//! Evaluation: pure and total. `evaluate(&RulePack, &Facts)` gives an
+//! [`Assessment`] with the justification of every outcome; it never
+//! panics, and a missing fact gives `unknown`, never a silent `not_met`.
+
+use crate::ast::{AggKind, BinOp, QuantKind};
+use crate::facts::{Fact, Facts};
+use crate::pack::*;
+use serde_json::Value as Json;
+use std::rc::Rc;
+
+/// How many expression steps one assessment may take before it stops with
+/// an `eval-limit` warning (a guard against pathological rule packs).
+pub const MAX_STEPS: u64 = 5_000_000;
+
+/// One segment of the YAML path of a fact value.
+#[derive(Debug)]
+struct PathNode {
+    parent: Option<Rc<PathNode>>,
+    seg: Seg,
+}
+
+#[derive(Debug)]
+enum Seg {
+    Field(Rc<str>),
+    Index(usize),
+}
+
+fn extend(parent: &Option<Rc<PathNode>>, seg: Seg) -> Option<Rc<PathNode>> {
+    Some(Rc::new(PathNode {
+        parent: parent.clone(),
+        seg,
+    }))
+}
+
+fn path_string(p: &Option<Rc<PathNode>>) -> String {
+    let mut segs = vec![];
+    let mut cur = p.clone();
+    while let Some(n) = cur {
+        segs.push(match &n.seg {
+            Seg::Field(f) => format!(".{f}"),
+            Seg::Index(i) => format!("[{i}]"),
+        });
+        cur = n.parent.clone();
+    }
+    segs.reverse();
+    let s: String = segs.concat();
+    s.strip_prefix('.').unwrap_or(&s).to_string()
+}
+
+#[derive(Debug, Clone)]
+enum Value<'a> {
+    Unknown,
+    Bool(bool),
+    Num(f64),
+    Text(Rc<str>),
+    /// A record or list straight from the facts, with its path.
+    Fact(&'a Fact, Option<Rc<PathNode>>),
+    List(Rc<Vec<Value<'a>>>),
+    Rec(Rc<Vec<Value<'a>>>),
+}
+
+impl Value<'_> {
+    fn truth(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+/// A fact or criterion the engine read while deciding, with its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub path: String,
+    pub value: Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct CriterionResult {
+    pub id: String,
+    pub title: String,
+    pub cites: Vec<String>,
+    pub pillar: Option<String>,
+    pub outcome: Outcome,
+    pub because: String,
+    /// The exception that decided the outcome, if one did.
+    pub exception: Option<String>,
+    pub facts: Vec<Read>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Found,
+    Derived,
+    Unknown,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Found => "found",
+            Source::Derived => "derived",
+            Source::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JudgmentResult {
+    pub name: String,
+    pub title: String,
+    pub cites: Vec<String>,
+    pub value: Json,
+    pub source: Source,
+    pub because: String,
+    pub facts: Vec<Read>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepResult {
+    pub rule: String,
+    pub title: String,
+    pub cites: Vec<String>,
+    pub tier: Option<String>,
+    pub because: String,
+}
+
+/// The result of assessing one facts file.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub source: String,
+    pub country: String,
+    pub year: Option<f64>,
+    pub rulepack: String,
+    pub tier: Option<String>,
+    pub previous_tier: Option<String>,
+    pub movement: Option<String>,
+    /// How the tier reads ("Tier 2 Watch List"), from the pack's `tier_label`.
+    pub tier_label: Option<String>,
+    pub previous_tier_label: Option<String>,
+    pub criteria: Vec<CriterionResult>,
+    pub judgments: Vec<JudgmentResult>,
+    pub steps: Vec<StepResult>,
+    pub warnings: Vec<String>,
+    pub rationale: String,
+}
+
+impl Assessment {
+    pub fn outcome(&self, id: &str) -> Option<Outcome> {
+        self.criteria.iter().find(|c| c.id == id).map(|c| c.outcome)
+    }
+}
+
+/// Evaluates every criterion, judgment, placement step, warning and the
+/// rationale of `pack` against `facts`.
+pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
+    let mut ev = Ev::new(pack, &facts.root);
+    let n = pack.criteria.len();
+    let mut criteria = Vec::with_capacity(n);
+    for i in 0..n {
+        ev.criterion(i);
+    }
+    for (i, c) in pack.criteria.iter().enumerate() {
+        let r = ev.crit[i].clone().unwrap_or_else(|| CritMemo {
+            outcome: Outcome::Unknown,
+            because: "not evaluated".into(),
+            exception: None,
+            reads: vec![],
+        });
+        criteria.push(CriterionResult {
+            id: c.id.clone(),
+            title: c.meta.title.clone().unwrap_or_else(|| c.id.clone()),
+            cites: c.meta.cites.clone(),
+            pillar: c.meta.pillar.clone(),
+            outcome: r.outcome,
+            because: r.because,
+            exception: r.exception,
+            facts: r.reads,
+        });
+    }
+    ev.results = Some(Rc::new(
+        criteria
+            .iter()
+            .map(|c| {
+                Value::Rec(Rc::new(vec![
+                    Value::Text(c.id.as_str().into()),
+                    Value::Text(c.title.as_str().into()),
+                    Value::Text(c.outcome.as_str().into()),
+                    Value::Text(c.pillar.clone().unwrap_or_default().into()),
+                    Value::Text(c.because.as_str().into()),
+                ]))
+            })
+            .collect(),
+    ));
+    for j in 0..pack.judgments.len() {
+        ev.judgment(j);
+    }
+
+    // placement
+    let mut steps = vec![];
+    let mut warnings = vec![];
+    for step in pack.steps.iter().filter(|s| s.decide) {
+        if ev.tier.is_some() {
+            break;
+        }
+        ev.place(step, &mut steps, &mut warnings);
+    }
+    if ev.tier.is_none() {
+        warnings.push("no placement step decided a tier".into());
+    }
+    for step in pack.steps.iter().filter(|s| !s.decide) {
+        ev.place(step, &mut steps, &mut warnings);
+    }
+
+    // rationale
+    let mut sentences: Vec<String> = vec![];
+    for item in &pack.rationale {
+        match item {
+            CRationale::Say(text, when, frame) => {
+                let mut fr = vec![Value::Unknown; *frame];
+                let ok = match when {
+                    Some(w) => ev.eval(w, &mut fr).truth() == Some(true),
+                    None => true,
+                };
+                if ok {
+                    let t = ev.eval(text, &mut fr);
+                    sentences.push(display(&t));
+                }
+            }
+            CRationale::Choose(body) => {
+                let r = ev.body(body);
+                if let Fired::Yes { result, .. } = r {
+                    sentences.push(display(&result));
+                }
+            }
+        }
+    }
+    let sentences: Vec<String> = sentences
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+
+    // warnings
+    for w in &pack.warns {
+        let mut fr = vec![Value::Unknown; w.frame.max(1)];
+        match &w.each {
+            Some(list) => {
+                let l = ev.eval(list, &mut fr);
+                for item in items(&l) {
+                    fr[0] = item;
+                    if ev.eval(&w.when, &mut fr).truth() == Some(true) {
+                        warnings.push(display(&ev.eval(&w.message, &mut fr)));
+                    }
+                }
+            }
+            None => {
+                if ev.eval(&w.when, &mut fr).truth() == Some(true) {
+                    warnings.push(display(&ev.eval(&w.message, &mut fr)));
+                }
+            }
+        }
+    }
+    if ev.exhausted {
+        warnings.push(format!(
+            "evaluation stopped after {MAX_STEPS} steps; outcomes past that point are unknown"
+        ));
+    }
+
+    let previous_tier = pack
+        .previous_tier_def
+        .and_then(|d| text_of(&ev.def(d, vec![])));
+    let movement = pack.movement_def.and_then(|d| text_of(&ev.def(d, vec![])));
+    let label = |ev: &mut Ev, t: &Option<String>| match (pack.tier_label_def, t) {
+        (Some(d), Some(t)) => text_of(&ev.def(d, vec![Value::Text(t.as_str().into())])),
+        _ => None,
+    };
+    let tier = ev.tier.as_ref().map(|t| t.to_string());
+    let tier_label = label(&mut ev, &tier);
+    let previous_tier_label = label(&mut ev, &previous_tier);
+    let judgments = (0..pack.judgments.len())
+        .map(|j| {
+            let m = ev.judg[j].clone().unwrap_or(JudgMemo {
+                value: Json::Null,
+                source: Source::Unknown,
+                because: String::new(),
+                reads: vec![],
+            });
+            let meta = &pack.judgments[j].meta;
+            JudgmentResult {
+                name: pack.judgments[j].name.clone(),
+                title: meta
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| pack.judgments[j].name.clone()),
+                cites: meta.cites.clone(),
+                value: m.value,
+                source: m.source,
+                because: m.because,
+                facts: m.reads,
+            }
+        })
+        .collect();
+
+    let country = match (&facts.root, pack.root.index("country")) {
+        (Fact::Record(f), Some(i)) => match &f[i] {
+            Fact::Text(t) => t.to_string(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    let year = match (&facts.root, pack.edition_field) {
+        (Fact::Record(f), Some(i)) => match &f[i] {
+            Fact::Num(n) => Some(*n),
+            _ => None,
+        },
+        _ => None,
+    };
+    Assessment {
+        source: facts.path.clone(),
+        country,
+        year,
+        rulepack: pack.name.clone(),
+        tier,
+        previous_tier,
+        movement,
+        tier_label,
+        previous_tier_label,
+        criteria,
+        judgments,
+        steps,
+        warnings,
+        rationale: sentences.join(" "),
+    }
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(t) => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CritMemo {
+    outcome: Outcome,
+    because: String,
+    exception: Option<String>,
+    reads: Vec<Read>,
+}
+
+#[derive(Debug, Clone)]
+struct JudgMemo {
+    value: Json,
+    source: Source,
+    because: String,
+    reads: Vec<Read>,
+}
+
+enum Fired<'a> {
+    Yes {
+        result: Value<'a>,
+        because: Option<String>,
+        exception: Option<String>,
+    },
+    No,
+    /// A condition could not be decided; the unknown facts it read.
+    Unknown(Vec<String>),
+}
+
+struct Ev<'a> {
+    pack: &'a RulePack,
+    root: &'a Fact,
+    edition: Option<f64>,
+    crit: Vec<Option<CritMemo>>,
+    judg: Vec<Option<JudgMemo>>,
+    judg_values: Vec<Option<Value<'a>>>,
+    busy: Vec<bool>,
+    reads: Vec<Read>,
+    tier: Option<Rc<str>>,
+    results: Option<Rc<Vec<Value<'a>>>>,
+    steps: u64,
+    exhausted: bool,
+}
+
+impl<'a> Ev<'a> {
+    fn new(pack: &'a RulePack, root: &'a Fact) -> Ev<'a> {
+        let edition = match (root, pack.edition_field) {
+            (Fact::Record(f), Some(i)) => match f.get(i) {
+                Some(Fact::Num(n)) => Some(*n),
+                _ => None,
+            },
+            _ => None,
+        };
+        Ev {
+            pack,
+            root,
+            edition,
+            crit: vec![None; pack.criteria.len()],
+            judg: vec![None; pack.judgments.len()],
+            judg_values: vec![None; pack.judgments.len()],
+            busy: vec![false; pack.criteria.len()],
+            reads: vec![],
+            tier: None,
+            results: None,
+            steps: 0,
+            exhausted: false,
+        }
+    }
+
+    fn log(&mut self, path: String, value: Json) {
+        self.reads.push(Read { path, value });
+    }
+
+    fn criterion(&mut self, i: usize) -> Outcome {
+        if let Some(m) = &self.crit[i] {
+            return m.outcome;
+        }
+        if self.busy[i] {
+            // the checker rejects cycles; stay total all the same
+            return Outcome::Unknown;
+        }
+        self.busy[i] = true;
+        let saved = std::mem::take(&mut self.reads);
+        let body = &self.pack.criteria[i].body;
+        let fired = self.body(body);
+        let (outcome, because, exception) = match fired {
+            Fired::Yes {
+                result,
+                because,
+                exception,
+            } => {
+                let o = match &result {
+                    Value::Text(t) => Outcome::parse(t).unwrap_or(Outcome::Unknown),
+                    _ => Outcome::Unknown,
+                };
+                (
+                    o,
+                    because.unwrap_or_else(|| o.as_str().to_string()),
+                    exception,
+                )
+            }
+            Fired::No => (Outcome::Unknown, "no branch applied".into(), None),
+            Fired::Unknown(missing) => (Outcome::Unknown, unknown_because(&missing), None),
+        };
+        let reads = dedup(std::mem::replace(&mut self.reads, saved));
+        self.busy[i] = false;
+        self.crit[i] = Some(CritMemo {
+            outcome,
+            because,
+            exception,
+            reads,
+        });
+        outcome
+    }
+
+    fn judgment(&mut self, j: usize) -> Value<'a> {
+        if let Some(v) = &self.judg_values[j] {
+            return v.clone();
+        }
+        let saved = std::mem::take(&mut self.reads);
+        let jd = &self.pack.judgments[j];
+        let mut fr = vec![Value::Unknown; jd.body.frame.max(1)];
+        let found = self.eval(&jd.found, &mut fr);
+        let (value, source, because) = if !matches!(found, Value::Unknown) {
+            let shown = display(&found);
+            let what = self
+                .reads
+                .first()
+                .map(|r| r.path.clone())
+                .unwrap_or_default();
+            (
+                found,
+                Source::Found,
+                format!("reviewer finding: {what} is {shown}"),
+            )
+        } else {
+            match self.body(&jd.body) {
+                Fired::Yes {
+                    result, because, ..
+                } => {
+                    let b = because.unwrap_or_default();
+                    (result, Source::Derived, b)
+                }
+                Fired::No => (
+                    Value::Unknown,
+                    Source::Unknown,
+                    "no derivation applied".into(),
+                ),
+                Fired::Unknown(missing) => {
+                    (Value::Unknown, Source::Unknown, unknown_because(&missing))
+                }
+            }
+        };
+        let reads = dedup(std::mem::replace(&mut self.reads, saved));
+        self.judg[j] = Some(JudgMemo {
+            value: to_json(&value),
+            source,
+            because,
+            reads,
+        });
+        self.judg_values[j] = Some(value.clone());
+        value
+    }
+
+    fn place(&mut self, step: &CStep, steps: &mut Vec<StepResult>, warnings: &mut Vec<String>) {
+        let saved = std::mem::take(&mut self.reads);
+        let fired = self.body(&step.body);
+        self.reads = saved;
+        match fired {
+            Fired::Yes {
+                result, because, ..
+            } => {
+                let t = text_of(&result);
+                if let Some(t) = &t {
+                    self.tier = Some(t.as_str().into());
+                }
+                steps.push(StepResult {
+                    rule: step.name.clone(),
+                    title: step.meta.title.clone().unwrap_or_else(|| step.name.clone()),
+                    cites: step.meta.cites.clone(),
+                    tier: t,
+                    because: because.unwrap_or_default(),
+                });
+            }
+            Fired::No => {}
+            Fired::Unknown(missing) => warnings.push(format!(
+                "placement step `{}` could not be decided ({}); it was passed over",
+                step.name,
+                unknown_because(&missing)
+            )),
+        }
+    }
+
+    /// Evaluates `let`s, then the first branch whose condition holds.
+    fn body(&mut self, body: &Body) -> Fired<'a> {
+        let mut fr = vec![Value::Unknown; body.frame.max(1)];
+        for (slot, e) in &body.lets {
+            let v = self.eval(e, &mut fr);
+            if let Some(s) = fr.get_mut(*slot) {
+                *s = v;
+            }
+        }
+        for b in &body.branches {
+            let start = self.reads.len();
+            let holds = match &b.when {
+                None => Some(true),
+                Some(w) => self.eval(w, &mut fr).truth(),
+            };
+            match holds {
+                Some(true) => {
+                    let result = self.eval(&b.result, &mut fr);
+                    let because = b.because.as_ref().map(|e| display(&self.eval(e, &mut fr)));
+                    return Fired::Yes {
+                        result,
+                        because,
+                        exception: b.exception.clone(),
+                    };
+                }
+                Some(false) => continue,
+                None => {
+                    let mut missing: Vec<String> = self.reads[start..]
+                        .iter()
+                        .filter(|r| r.value.is_null())
+                        .map(|r| r.path.clone())
+                        .collect();
+                    if missing.is_empty() {
+                        missing = self
+                            .reads
+                            .iter()
+                            .filter(|r| r.value.is_null() || r.value == "unknown")
+                            .map(|r| r.path.clone())
+                            .collect();
+                    }
+                    missing.dedup();
+                    return Fired::Unknown(missing);
+                }
+            }
+        }
+        Fired::No
+    }
+
+    fn def(&mut self, i: usize, args: Vec<Value<'a>>) -> Value<'a> {
+        // not memoised: a def may read `tier`, which changes during placement
+        let d = &self.pack.defs[i];
+        let mut fr = args;
+        fr.resize(d.frame.max(d.arity).max(1), Value::Unknown);
+        self.eval(&d.body, &mut fr)
+    }
+
+    fn fact_value(&mut self, f: &'a Fact, path: Option<Rc<PathNode>>) -> Value<'a> {
+        match f {
+            Fact::Null => {
+                self.log(path_string(&path), Json::Null);
+                Value::Unknown
+            }
+            Fact::Bool(b) => {
+                self.log(path_string(&path), Json::Bool(*b));
+                Value::Bool(*b)
+            }
+            Fact::Num(n) => {
+                self.log(path_string(&path), num_json(*n));
+                Value::Num(*n)
+            }
+            Fact::Text(t) => {
+                self.log(path_string(&path), Json::String(t.to_string()));
+                Value::Text(t.clone())
+            }
+            Fact::List(items) => {
+                if items
+                    .iter()
+                    .all(|i| !matches!(i, Fact::Record(_) | Fact::List(_)))
+                {
+                    let j = fact_json(f);
+                    self.log(path_string(&path), j);
+                }
+                Value::Fact(f, path)
+            }
+            Fact::Record(_) => Value::Fact(f, path),
+        }
+    }
+
+    fn eval(&mut self, e: &CExpr, fr: &mut Vec<Value<'a>>) -> Value<'a> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            self.exhausted = true;
+            return Value::Unknown;
+        }
+        match e {
+            CExpr::Const(c) => match c {
+                Const::Null => Value::Unknown,
+                Const::Bool(b) => Value::Bool(*b),
+                Const::Num(n) => Value::Num(*n),
+                Const::Text(t) => Value::Text(t.clone()),
+            },
+            CExpr::Template(parts) => {
+                let mut s = String::new();
+                for p in parts.iter() {
+                    match p {
+                        CPart::Text(t) => s.push_str(t),
+                        CPart::Expr(x) => {
+                            let v = self.eval(x, fr);
+                            s.push_str(&display(&v));
+                        }
+                    }
+                }
+                Value::Text(s.into())
+            }
+            CExpr::Fact(idx) => {
+                let mut cur: &'a Fact = self.root;
+                let mut path: Option<Rc<PathNode>> = None;
+                for (i, name) in idx.iter() {
+                    path = extend(&path, Seg::Field(name.clone()));
+                    match cur {
+                        Fact::Record(fields) => match fields.get(*i) {
+                            Some(f) => cur = f,
+                            None => return Value::Unknown,
+                        },
+                        _ => {
+                            self.log(path_string(&path), Json::Null);
+                            return Value::Unknown;
+                        }
+                    }
+                }
+                self.fact_value(cur, path)
+            }
+            CExpr::Local(slot) => fr.get(*slot).cloned().unwrap_or(Value::Unknown),
+            CExpr::Field(base, j, name) => {
+                let b = self.eval(base, fr);
+                match b {
+                    Value::Fact(Fact::Record(fields), path) => match fields.get(*j) {
+                        Some(f) => {
+                            let p = extend(&path, Seg::Field(name.clone()));
+                            self.fact_value(f, p)
+                        }
+                        None => Value::Unknown,
+                    },
+                    Value::Rec(vals) => vals.get(*j).cloned().unwrap_or(Value::Unknown),
+                    _ => Value::Unknown,
+                }
+            }
+            CExpr::Param(i) => {
+                let p = &self.pack.params[*i];
+                let v = match self.edition {
+                    Some(year) => p
+                        .values
+                        .iter()
+                        .rev()
+                        .find(|(from, _)| *from <= year)
+                        .map(|(_, c)| c.clone()),
+                    None => None,
+                };
+                let v = match v {
+                    Some(Const::Bool(b)) => Value::Bool(b),
+                    Some(Const::Num(n)) => Value::Num(n),
+                    Some(Const::Text(t)) => Value::Text(t),
+                    _ => Value::Unknown,
+                };
+                self.log(format!("param {}", p.name), to_json(&v));
+                v
+            }
+            CExpr::Def(i, args) => {
+                let args: Vec<Value<'a>> = args.iter().map(|a| self.eval(a, fr)).collect();
+                self.def(*i, args)
+            }
+            CExpr::Judgment(j) => {
+                let v = self.judgment(*j);
+                let name = &self.pack.judgments[*j].name;
+                let src = self.judg[*j]
+                    .as_ref()
+                    .map(|m| m.source)
+                    .unwrap_or(Source::Unknown);
+                self.log(format!("{name} ({})", src.as_str()), to_json(&v));
+                v
+            }
+            CExpr::Is(i, o) => {
+                let got = self.criterion(*i);
+                self.log(
+                    self.pack.criteria[*i].id.clone(),
+                    Json::String(got.as_str().into()),
+                );
+                if got == Outcome::Unknown && *o != Outcome::Unknown {
+                    Value::Unknown
+                } else {
+                    Value::Bool(got == *o)
+                }
+            }
+            CExpr::Tier => match &self.tier {
+                Some(t) => Value::Text(t.clone()),
+                None => Value::Unknown,
+            },
+            CExpr::Criteria => match &self.results {
+                Some(r) => Value::List(r.clone()),
+                None => Value::Unknown,
+            },
+            CExpr::Not(a) => match self.eval(a, fr) {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::Unknown,
+            },
+            CExpr::Neg(a) => match self.eval(a, fr) {
+                Value::Num(n) => Value::Num(-n),
+                _ => Value::Unknown,
+            },
+            CExpr::Bin(op, a, b) => self.binary(*op, a, b, fr),
+            CExpr::If(c, t, f) => match self.eval(c, fr).truth() {
+                Some(true) => self.eval(t, fr),
+                Some(false) => self.eval(f, fr),
+                None => Value::Unknown,
+            },
+            CExpr::Quant {
+                kind,
+                slot,
+                year_field,
+                list,
+                filter,
+            } => {
+                let l = self.eval(list, fr);
+                if matches!(l, Value::Unknown) {
+                    return Value::Unknown;
+                }
+                let elems = items(&l);
+                ensure(fr, *slot);
+                match kind {
+                    QuantKind::Any | QuantKind::All | QuantKind::Count => {
+                        let mut trues = 0usize;
+                        let mut falses = 0usize;
+                        let mut unknowns = 0usize;
+                        for item in elems {
+                            fr[*slot] = item;
+                            let t = match filter {
+                                Some(f) => self.eval(f, fr).truth(),
+                                None => Some(true),
+                            };
+                            match t {
+                                Some(true) => {
+                                    trues += 1;
+                                    if *kind == QuantKind::Any {
+                                        return Value::Bool(true);
+                                    }
+                                }
+                                Some(false) => {
+                                    falses += 1;
+                                    if *kind == QuantKind::All {
+                                        return Value::Bool(false);
+                                    }
+                                }
+                                None => unknowns += 1,
+                            }
+                        }
+                        let _ = falses;
+                        if unknowns > 0 {
+                            return Value::Unknown;
+                        }
+                        match kind {
+                            QuantKind::Any => Value::Bool(false),
+                            QuantKind::All => Value::Bool(true),
+                            _ => Value::Num(trues as f64),
+                        }
+                    }
+                    QuantKind::Streak => {
+                        let Some(edition) = self.edition else {
+                            return Value::Unknown;
+                        };
+                        let mut year = edition - 1.0;
+                        let mut n = 0.0;
+                        loop {
+                            let mut found = false;
+                            let mut unknown = false;
+                            for item in elems.iter() {
+                                let y = year_of(item, *year_field);
+                                if y != Some(year) {
+                                    continue;
+                                }
+                                fr[*slot] = item.clone();
+                                match filter {
+                                    Some(f) => match self.eval(f, fr).truth() {
+                                        Some(true) => found = true,
+                                        Some(false) => {}
+                                        None => unknown = true,
+                                    },
+                                    None => found = true,
+                                }
+                            }
+                            if found {
+                                n += 1.0;
+                                year -= 1.0;
+                            } else if unknown {
+                                return Value::Unknown;
+                            } else {
+                                return Value::Num(n);
+                            }
+                            if n > 10_000.0 {
+                                return Value::Num(n);
+                            }
+                        }
+                    }
+                }
+            }
+            CExpr::Agg {
+                kind,
+                slot,
+                value,
+                list,
+                filter,
+            } => {
+                let l = self.eval(list, fr);
+                if matches!(l, Value::Unknown) {
+                    return Value::Unknown;
+                }
+                ensure(fr, *slot);
+                let mut acc: Option<f64> = None;
+                for item in items(&l) {
+                    fr[*slot] = item;
+                    let keep = match filter {
+                        Some(f) => self.eval(f, fr).truth(),
+                        None => Some(true),
+                    };
+                    match keep {
+                        Some(true) => {}
+                        Some(false) => continue,
+                        None => return Value::Unknown,
+                    }
+                    let v = self.eval(value, fr);
+                    if *kind == AggKind::First {
+                        return v;
+                    }
+                    let Value::Num(n) = v else {
+                        return Value::Unknown;
+                    };
+                    acc = Some(match (kind, acc) {
+                        (_, None) => n,
+                        (AggKind::Max, Some(a)) => a.max(n),
+                        (AggKind::Min, Some(a)) => a.min(n),
+                        (_, Some(a)) => a + n,
+                    });
+                }
+                match (kind, acc) {
+                    (_, Some(a)) => Value::Num(a),
+                    (AggKind::Sum, None) => Value::Num(0.0),
+                    _ => Value::Unknown,
+                }
+            }
+            CExpr::Call(b, args) => {
+                let v = args
+                    .first()
+                    .map(|a| self.eval(a, fr))
+                    .unwrap_or(Value::Unknown);
+                match b {
+                    Builtin::Known => Value::Bool(!matches!(v, Value::Unknown)),
+                    Builtin::Len => match v {
+                        Value::Unknown => Value::Unknown,
+                        other => Value::Num(items(&other).len() as f64),
+                    },
+                    Builtin::Join => match v {
+                        Value::Unknown => Value::Unknown,
+                        other => {
+                            let parts: Vec<String> = items(&other).iter().map(display).collect();
+                            Value::Text(join_words(&parts).into())
+                        }
+                    },
+                    Builtin::Round => match v {
+                        Value::Num(n) => Value::Num(n.round()),
+                        _ => Value::Unknown,
+                    },
+                }
+            }
+            CExpr::Bind(binds, body) => {
+                for (slot, a) in binds {
+                    let v = self.eval(a, fr);
+                    ensure(fr, *slot);
+                    fr[*slot] = v;
+                }
+                self.eval(body, fr)
+            }
+            CExpr::List(xs) => {
+                let vals: Vec<Value<'a>> = xs.iter().map(|x| self.eval(x, fr)).collect();
+                Value::List(Rc::new(vals))
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &CExpr, b: &CExpr, fr: &mut Vec<Value<'a>>) -> Value<'a> {
+        match op {
+            BinOp::And => {
+                let x = self.eval(a, fr).truth();
+                if x == Some(false) {
+                    return Value::Bool(false);
+                }
+                let y = self.eval(b, fr).truth();
+                match (x, y) {
+                    (_, Some(false)) => Value::Bool(false),
+                    (Some(true), Some(true)) => Value::Bool(true),
+                    _ => Value::Unknown,
+                }
+            }
+            BinOp::Or => {
+                let x = self.eval(a, fr).truth();
+                if x == Some(true) {
+                    return Value::Bool(true);
+                }
+                let y = self.eval(b, fr).truth();
+                match (x, y) {
+                    (_, Some(true)) => Value::Bool(true),
+                    (Some(false), Some(false)) => Value::Bool(false),
+                    _ => Value::Unknown,
+                }
+            }
+            BinOp::Coalesce => {
+                let start = self.reads.len();
+                match self.eval(a, fr) {
+                    Value::Unknown => {
+                        // the default applies: the missing fact decided nothing
+                        self.reads.truncate(start);
+                        self.eval(b, fr)
+                    }
+                    v => v,
+                }
+            }
+            _ => {
+                let x = self.eval(a, fr);
+                let y = self.eval(b, fr);
+                if matches!(x, Value::Unknown) || matches!(y, Value::Unknown) {
+                    return Value::Unknown;
+                }
+                match op {
+                    BinOp::Eq => Value::Bool(equal(&x, &y)),
+                    BinOp::Ne => Value::Bool(!equal(&x, &y)),
+                    BinOp::In => Value::Bool(items(&y).iter().any(|i| equal(&x, i))),
+                    _ => {
+                        let (Value::Num(p), Value::Num(q)) = (x, y) else {
+                            return Value::Unknown;
+                        };
+                        match op {
+                            BinOp::Lt => Value::Bool(p < q),
+                            BinOp::Le => Value::Bool(p <= q),
+                            BinOp::Gt => Value::Bool(p > q),
+                            BinOp::Ge => Value::Bool(p >= q),
+                            BinOp::Add => Value::Num(p + q),
+                            BinOp::Sub => Value::Num(p - q),
+                            BinOp::Mul => Value::Num(p * q),
+                            BinOp::Div if q != 0.0 => Value::Num(p / q),
+                            _ => Value::Unknown,
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn ensure(fr: &mut Vec<Value>, slot: usize) {
+    if fr.len() <= slot {
+        fr.resize(slot + 1, Value::Unknown);
+    }
+}
+
+fn year_of(v: &Value, field: usize) -> Option<f64> {
+    match v {
+        Value::Fact(Fact::Record(fields), _) => match fields.get(field) {
+            Some(Fact::Num(n)) => Some(*n),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn items<'a>(v: &Value<'a>) -> Vec<Value<'a>> {
+    match v {
+        Value::Fact(Fact::List(xs), path) => xs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let p = extend(path, Seg::Index(i));
+                match x {
+                    Fact::Null => Value::Unknown,
+                    Fact::Bool(b) => Value::Bool(*b),
+                    Fact::Num(n) => Value::Num(*n),
+                    Fact::Text(t) => Value::Text(t.clone()),
+                    other => Value::Fact(other, p),
+                }
+            })
+            .collect(),
+        Value::List(xs) => xs.as_ref().clone(),
+        _ => vec![],
+    }
+}
+
+fn equal(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Num(a), Value::Num(b)) => a == b,
+        (Value::Text(a), Value::Text(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// How a value reads in a sentence.
+fn display(v: &Value) -> String {
+    match v {
+        Value::Unknown => "unknown".into(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::Num(n) => fmt_num(*n),
+        Value::Text(t) => t.to_string(),
+        Value::Fact(f, _) => match f {
+            Fact::List(_) => join_words(&items(v).iter().map(display).collect::<Vec<_>>()),
+            _ => "(record)".into(),
+        },
+        Value::List(xs) => join_words(&xs.iter().map(display).collect::<Vec<_>>()),
+        Value::Rec(_) => "(record)".into(),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn num_json(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        Json::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n)
+            .map(Json::Number)
+            .unwrap_or(Json::Null)
+    }
+}
+
+fn fact_json(f: &Fact) -> Json {
+    match f {
+        Fact::Null => Json::Null,
+        Fact::Bool(b) => Json::Bool(*b),
+        Fact::Num(n) => num_json(*n),
+        Fact::Text(t) => Json::String(t.to_string()),
+        Fact::List(xs) => Json::Array(xs.iter().map(fact_json).collect()),
+        Fact::Record(_) => Json::String("(record)".into()),
+    }
+}
+
+fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Unknown => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Num(n) => num_json(*n),
+        Value::Text(t) => Json::String(t.to_string()),
+        Value::Fact(f, _) => fact_json(f),
+        Value::List(xs) => Json::Array(xs.iter().map(to_json).collect()),
+        Value::Rec(_) => Json::String("(record)".into()),
+    }
+}
+
+fn dedup(reads: Vec<Read>) -> Vec<Read> {
+    let mut out: Vec<Read> = Vec::with_capacity(reads.len());
+    for r in reads {
+        if !out.iter().any(|o| o.path == r.path) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn unknown_because(missing: &[String]) -> String {
+    let facts: Vec<&String> = missing
+        .iter()
+        .filter(|m| !m.starts_with("param "))
+        .collect();
+    if facts.is_empty() {
+        "cannot be decided from the facts given".into()
+    } else {
+        let shown: Vec<String> = facts.iter().take(4).map(|m| format!("`{m}`")).collect();
+        let more = if facts.len() > 4 {
+            format!(" and {} more", facts.len() - 4)
+        } else {
+            String::new()
+        };
+        format!("cannot be decided: {}{more} not known", shown.join(", "))
+    }
+}

@@ -1,0 +1,333 @@
+//! Renders an [`Assessment`] as text, Markdown or the contract's JSON.
+//! Everything it prints was decided and worded by eval and the rule pack.
+
+use crate::eval::{fmt_num, Assessment, Read};
+use crate::pack::Outcome;
+use serde_json::{json, Map, Value as Json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Md,
+    Json,
+}
+
+fn tier_shown(code: &Option<String>, label: &Option<String>) -> String {
+    match (code, label) {
+        (Some(_), Some(l)) => l.clone(),
+        (Some(c), None) => c.clone(),
+        (None, _) => "undecided".into(),
+    }
+}
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Met => "met",
+        Outcome::NotMet => "NOT MET",
+        Outcome::Unknown => "unknown",
+        Outcome::NotApplicable => "n/a",
+    }
+}
+
+fn read_value(v: &Json) -> String {
+    match v {
+        Json::Null => "null (not known)".into(),
+        Json::String(s) => s.clone(),
+        Json::Number(n) => n.as_f64().map(fmt_num).unwrap_or_else(|| n.to_string()),
+        Json::Array(items) => {
+            let parts: Vec<String> = items.iter().map(read_value).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `prefix` then `text` wrapped so that every line starts in the same column.
+fn columns(prefix: &str, text: &str, width: usize) -> String {
+    let w = prefix.chars().count();
+    let pad = " ".repeat(w);
+    format!(
+        "{prefix}{}\n",
+        wrap(text, width.saturating_sub(w).max(30), &pad)
+    )
+}
+
+/// The facts a reason rests on, most telling first: for an unknown outcome
+/// the facts that are not known, otherwise the ones that are.
+fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
+    let mut ordered: Vec<&Read> = reads
+        .iter()
+        .filter(|r| !r.path.starts_with("param "))
+        .collect();
+    ordered.sort_by_key(|r| {
+        if r.value.is_null() == unknown_first {
+            0
+        } else {
+            1
+        }
+    });
+    let shown: Vec<String> = ordered
+        .iter()
+        .take(max)
+        .map(|r| format!("{} = {}", r.path, read_value(&r.value)))
+        .collect();
+    let rest = reads
+        .iter()
+        .filter(|r| !r.path.starts_with("param "))
+        .count();
+    let mut s = shown.join("; ");
+    if rest > max {
+        s.push_str(&format!("; +{} more", rest - max));
+    }
+    s
+}
+
+/// Wraps `text` to `width` columns, each line after the first indented.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            out.push_str(indent);
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
+pub fn render(a: &Assessment, format: Format) -> String {
+    match format {
+        Format::Text => text(a),
+        Format::Md => markdown(a),
+        Format::Json => serde_json::to_string_pretty(&to_json(a)).unwrap_or_default() + "\n",
+    }
+}
+
+fn heading(a: &Assessment) -> String {
+    let year = a.year.map(fmt_num).unwrap_or_else(|| "?".into());
+    let mut s = format!("{} ({year} edition, rule pack `{}`)", a.country, a.rulepack);
+    if a.country.is_empty() {
+        s = format!("{} ({year} edition, rule pack `{}`)", a.source, a.rulepack);
+    }
+    s
+}
+
+fn movement_clause(a: &Assessment) -> String {
+    match (&a.movement, &a.previous_tier) {
+        (Some(m), Some(_)) => format!(
+            " ({m}; previously {})",
+            tier_shown(&a.previous_tier, &a.previous_tier_label)
+        ),
+        (Some(m), None) => format!(" ({m})"),
+        _ => String::new(),
+    }
+}
+
+pub fn text(a: &Assessment) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", heading(a)));
+    out.push_str(&format!(
+        "Recommended placement: {}{}\n\n",
+        tier_shown(&a.tier, &a.tier_label),
+        movement_clause(a)
+    ));
+    out.push_str("Why\n");
+    for (i, s) in a.steps.iter().enumerate() {
+        let prefix = format!("  {}. ", i + 1);
+        out.push_str(&columns(
+            &prefix,
+            &format!("{}: {}", s.title, s.because),
+            110,
+        ));
+        if !s.cites.is_empty() {
+            out.push_str(&columns(
+                "     ",
+                &format!("cites: {}", s.cites.join("; ")),
+                110,
+            ));
+        }
+    }
+    if !a.judgments.is_empty() {
+        out.push_str(
+            "\nJudgments (found = reviewer finding, derived = from the facts by the rules)\n",
+        );
+        let tw = a
+            .judgments
+            .iter()
+            .map(|j| j.title.chars().count())
+            .max()
+            .unwrap_or(10);
+        for j in &a.judgments {
+            let prefix = format!(
+                "  {:<tw$}  {:<5} {:<8} ",
+                j.title,
+                read_value(&j.value),
+                j.source.as_str()
+            );
+            out.push_str(&columns(&prefix, &j.because, 120));
+        }
+    }
+    out.push_str("\nCriteria\n");
+    let idw = a
+        .criteria
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(10)
+        .max(9);
+    out.push_str(&format!(
+        "  {:<8} {:<idw$}  REASON\n",
+        "OUTCOME", "CRITERION"
+    ));
+    for c in &a.criteria {
+        let prefix = format!("  {:<8} {:<idw$}  ", outcome_word(c.outcome), c.id);
+        out.push_str(&columns(&prefix, &c.because, 120));
+        let pad = " ".repeat(prefix.chars().count());
+        if !c.cites.is_empty() {
+            out.push_str(&columns(
+                &pad,
+                &format!("cites: {}", c.cites.join("; ")),
+                120,
+            ));
+        }
+        let facts = reads_line(&c.facts, 4, c.outcome == Outcome::Unknown);
+        if !facts.is_empty() {
+            out.push_str(&columns(&pad, &format!("facts: {facts}"), 120));
+        }
+    }
+    if !a.warnings.is_empty() {
+        out.push_str("\nWarnings\n");
+        for w in &a.warnings {
+            out.push_str(&columns("  ! ", w, 110));
+        }
+    }
+    out.push_str("\nDraft rationale\n");
+    out.push_str(&columns("  ", &a.rationale, 100));
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+pub fn markdown(a: &Assessment) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("## {}\n\n", heading(a)));
+    out.push_str(&format!(
+        "**Recommended placement: {}**{}\n\n",
+        tier_shown(&a.tier, &a.tier_label),
+        movement_clause(a)
+    ));
+    out.push_str("### Why\n\n");
+    for (i, s) in a.steps.iter().enumerate() {
+        let cites = if s.cites.is_empty() {
+            String::new()
+        } else {
+            format!(" _({})_", s.cites.join("; "))
+        };
+        out.push_str(&format!(
+            "{}. **{}**: {}{cites}\n",
+            i + 1,
+            s.title,
+            s.because
+        ));
+    }
+    if !a.judgments.is_empty() {
+        out.push_str(
+            "\n### Judgments\n\n| judgment | value | source | because |\n|---|---|---|---|\n",
+        );
+        for j in &a.judgments {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                md_escape(&j.title),
+                read_value(&j.value),
+                j.source.as_str(),
+                md_escape(&j.because)
+            ));
+        }
+    }
+    out.push_str("\n### Criteria\n\n| outcome | criterion | cites | reason | facts |\n|---|---|---|---|---|\n");
+    for c in &a.criteria {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            c.outcome.as_str(),
+            c.id,
+            md_escape(&c.cites.join("; ")),
+            md_escape(&c.because),
+            md_escape(&reads_line(&c.facts, 6, c.outcome == Outcome::Unknown))
+        ));
+    }
+    if !a.warnings.is_empty() {
+        out.push_str("\n### Warnings\n\n");
+        for w in &a.warnings {
+            out.push_str(&format!("- {w}\n"));
+        }
+    }
+    out.push_str(&format!("\n### Draft rationale\n\n> {}\n", a.rationale));
+    out
+}
+
+/// The contract's JSON document, with compatible extensions
+/// (`tier_label`, `judgments`, `pillar`, `exception`, step `title`/`tier`/`cites`).
+pub fn to_json(a: &Assessment) -> Json {
+    let criteria: Vec<Json> = a
+        .criteria
+        .iter()
+        .map(|c| {
+            let mut facts = Map::new();
+            for r in &c.facts {
+                facts.insert(r.path.clone(), r.value.clone());
+            }
+            let mut m = Map::new();
+            m.insert("id".into(), json!(c.id));
+            m.insert("title".into(), json!(c.title));
+            m.insert("cites".into(), json!(c.cites));
+            m.insert("pillar".into(), json!(c.pillar));
+            m.insert("outcome".into(), json!(c.outcome.as_str()));
+            m.insert("because".into(), json!(c.because));
+            if let Some(e) = &c.exception {
+                m.insert("exception".into(), json!(e));
+            }
+            m.insert("facts".into(), Json::Object(facts));
+            Json::Object(m)
+        })
+        .collect();
+    let steps: Vec<Json> = a
+        .steps
+        .iter()
+        .map(|s| json!({"rule": s.rule, "title": s.title, "cites": s.cites, "tier": s.tier, "because": s.because}))
+        .collect();
+    let judgments: Vec<Json> = a
+        .judgments
+        .iter()
+        .map(|j| json!({"name": j.name, "title": j.title, "value": j.value, "source": j.source.as_str(), "because": j.because}))
+        .collect();
+    let year = a.year.map(|y| {
+        if y.fract() == 0.0 {
+            json!(y as i64)
+        } else {
+            json!(y)
+        }
+    });
+    json!({
+        "country": a.country,
+        "year": year,
+        "rulepack": a.rulepack,
+        "tier": a.tier,
+        "tier_label": a.tier_label,
+        "previous_tier": a.previous_tier,
+        "movement": a.movement,
+        "criteria": criteria,
+        "judgments": judgments,
+        "placement": {"steps": steps},
+        "warnings": a.warnings,
+        "rationale": a.rationale,
+    })
+}

@@ -1,0 +1,658 @@
+//! YAML -> typed facts, checked against the facts schema the rule pack
+//! declares. Every problem names the YAML path, the file and the line.
+
+use crate::ast::Span;
+use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
+use crate::pack::{Outcome, RecTy, RulePack, Ty};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::rc::Rc;
+
+/// The largest facts file accepted, in bytes.
+pub const MAX_FACTS_FILE: usize = 8 * 1024 * 1024;
+
+/// A typed fact value. Records hold their fields in schema order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Text(Rc<str>),
+    List(Vec<Fact>),
+    Record(Vec<Fact>),
+}
+
+impl Fact {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Fact::Null)
+    }
+}
+
+/// What a case file expects; checked by `tiers test`.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub tier: Option<(String, Span)>,
+    pub criteria: Vec<(String, Outcome, Span)>,
+}
+
+/// One facts file, loaded and checked.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub path: String,
+    pub root: Fact,
+    pub expect: Option<Expect>,
+}
+
+/// A raw YAML node with its location.
+#[derive(Debug, Clone)]
+pub enum YNode {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<YNode>>),
+    Map(Vec<(Spanned<YNode>, Spanned<YNode>)>),
+}
+
+impl YNode {
+    fn describe(&self) -> &'static str {
+        match self {
+            YNode::Null => "null",
+            YNode::Bool(_) => "a bool",
+            YNode::Int(_) | YNode::Float(_) => "a number",
+            YNode::Str(_) => "text",
+            YNode::Seq(_) => "a list",
+            YNode::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for YNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = YNode;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<YNode, E> {
+        Ok(YNode::Null)
+    }
+    fn visit_none<E>(self) -> Result<YNode, E> {
+        Ok(YNode::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YNode, D::Error> {
+        YNode::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<YNode, E> {
+        Ok(YNode::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<YNode, E> {
+        Ok(YNode::Int(v as i128))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<YNode, E> {
+        Ok(YNode::Int(v as i128))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<YNode, E> {
+        Ok(YNode::Int(v))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<YNode, E> {
+        Ok(YNode::Int(i128::try_from(v).unwrap_or(i128::MAX)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<YNode, E> {
+        Ok(YNode::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<YNode, E> {
+        Ok(YNode::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<YNode, E> {
+        Ok(YNode::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YNode, A::Error> {
+        let mut out = vec![];
+        while let Some(x) = seq.next_element::<Spanned<YNode>>()? {
+            out.push(x);
+        }
+        Ok(YNode::Seq(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<YNode, A::Error> {
+        let mut out = vec![];
+        while let Some(k) = map.next_key::<Spanned<YNode>>()? {
+            let v = map.next_value::<Spanned<YNode>>()?;
+            out.push((k, v));
+        }
+        Ok(YNode::Map(out))
+    }
+}
+
+/// Checks the bytes of an input file: size, text, UTF-8, not empty.
+pub fn text_of(bytes: &[u8], file: u32, limit: usize) -> Result<&str, Diagnostic> {
+    let at = Span::new(file, 0, 0);
+    if bytes.len() > limit {
+        return Err(Diagnostic::new(
+            Code::InputTooLarge,
+            format!("file is {} bytes; the limit is {limit}", bytes.len()),
+            at,
+        ));
+    }
+    if bytes.contains(&0) {
+        return Err(Diagnostic::new(
+            Code::NotText,
+            "file holds binary data (a NUL byte), not text".into(),
+            at,
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Diagnostic::new(
+            Code::NotText,
+            format!(
+                "file is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+            at,
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(
+            Diagnostic::new(Code::EmptyInput, "file is empty".into(), at)
+                .help("a facts file needs at least `country:` and `year:`"),
+        );
+    }
+    Ok(text)
+}
+
+/// Parses YAML text into a located node tree, within the parser's budget
+/// (nesting depth, alias expansion, node count).
+pub fn parse_yaml(
+    text: &str,
+    file: u32,
+    sources: &SourceMap,
+) -> Result<Spanned<YNode>, Diagnostic> {
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options).map_err(|e| {
+        let (span, msg) = match e.location() {
+            Some(loc) => {
+                let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
+                (
+                    Span::new(file, off, off + 1),
+                    e.without_snippet().to_string(),
+                )
+            }
+            None => (Span::new(file, 0, 0), e.to_string()),
+        };
+        let msg = first_line(&msg);
+        let lower = msg.to_lowercase();
+        let code = if lower.contains("duplicate") {
+            Code::DuplicateKey
+        } else if lower.contains("budget")
+            || lower.contains("limit")
+            || lower.contains("depth")
+            || lower.contains("alias")
+        {
+            Code::YamlLimit
+        } else {
+            Code::YamlSyntax
+        };
+        Diagnostic::new(code, msg, span)
+    })
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or(s).trim();
+    // drop a trailing " at line X column Y": the location is shown separately
+    let cut = line.find(" at line ").unwrap_or(line.len());
+    let mut m = line[..cut].trim_end_matches('.').to_string();
+    if let Some(c) = m.chars().next() {
+        if c.is_uppercase() && m.chars().nth(1).is_some_and(|d| d.is_lowercase()) {
+            m = c.to_lowercase().collect::<String>() + &m[c.len_utf8()..];
+        }
+    }
+    m
+}
+
+/// Loads a facts file against the pack's schema. `file` is the index of its
+/// text in `sources`.
+pub fn load(pack: &RulePack, sources: &SourceMap, file: u32) -> Result<Facts, Vec<Diagnostic>> {
+    let text = sources.text(file);
+    let text = text_of(text.as_bytes(), file, MAX_FACTS_FILE).map_err(|d| vec![d])?;
+    let node = parse_yaml(text, file, sources).map_err(|d| vec![d])?;
+    from_node(pack, sources, file, &node)
+}
+
+/// Converts a parsed node tree (top level of a facts or case file).
+pub fn from_node(
+    pack: &RulePack,
+    sources: &SourceMap,
+    file: u32,
+    node: &Spanned<YNode>,
+) -> Result<Facts, Vec<Diagnostic>> {
+    let mut t = Typer {
+        sources,
+        file,
+        diags: vec![],
+        tiers: pack.tier_variants.clone(),
+    };
+    let YNode::Map(entries) = &node.value else {
+        let span = t.span(node);
+        return Err(vec![Diagnostic::new(
+            Code::WrongType,
+            format!(
+                "a facts file is a mapping of keys, found {}",
+                node.value.describe()
+            ),
+            span,
+        )
+        .help("start with `country: ...` and `year: ...`")]);
+    };
+    let mut expect = None;
+    let mut rest = vec![];
+    for (k, v) in entries {
+        if matches!(&k.value, YNode::Str(s) if s == "expect") {
+            expect = Some(t.expect(pack, v));
+        } else {
+            rest.push((k.clone(), v.clone()));
+        }
+    }
+    let top = Spanned {
+        value: YNode::Map(rest),
+        referenced: node.referenced,
+        defined: node.defined,
+    };
+    let root = t.record(&top, &pack.root, "", true);
+    if t.diags.is_empty() {
+        Ok(Facts {
+            path: sources.path(file).to_string(),
+            root,
+            expect,
+        })
+    } else {
+        Err(t.diags)
+    }
+}
+
+struct Typer<'a> {
+    sources: &'a SourceMap,
+    file: u32,
+    diags: Vec<Diagnostic>,
+    tiers: Rc<Vec<String>>,
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+impl Typer<'_> {
+    fn span(&self, n: &Spanned<YNode>) -> Span {
+        let loc = n.referenced;
+        let off = self
+            .sources
+            .offset(self.file, loc.line() as usize, loc.column() as usize);
+        Span::new(self.file, off, off + 1)
+    }
+
+    fn error(&mut self, code: Code, msg: String, n: &Spanned<YNode>) -> &mut Diagnostic {
+        let span = self.span(n);
+        self.diags.push(Diagnostic::new(code, msg, span));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn record(&mut self, n: &Spanned<YNode>, rec: &RecTy, path: &str, top: bool) -> Fact {
+        let YNode::Map(entries) = &n.value else {
+            if matches!(n.value, YNode::Null) && !top {
+                return Fact::Null;
+            }
+            let what = if path.is_empty() {
+                "the file".to_string()
+            } else {
+                format!("`{path}`")
+            };
+            let found = n.value.describe();
+            self.error(
+                Code::WrongType,
+                format!("{what} must be a mapping of keys, found {found}"),
+                n,
+            );
+            return Fact::Null;
+        };
+        let mut fields = vec![Fact::Null; rec.fields.len()];
+        let mut seen = vec![false; rec.fields.len()];
+        for (k, v) in entries {
+            let key = match &k.value {
+                YNode::Str(s) => s.clone(),
+                YNode::Int(i) => i.to_string(),
+                YNode::Bool(b) => b.to_string(),
+                other => {
+                    let found = other.describe();
+                    self.error(
+                        Code::WrongType,
+                        format!("a key must be a name, found {found}"),
+                        k,
+                    );
+                    continue;
+                }
+            };
+            let full = join(path, &key);
+            match rec.index(&key) {
+                Some(i) => {
+                    if seen[i] {
+                        self.error(Code::DuplicateKey, format!("duplicate key `{full}`"), k);
+                        continue;
+                    }
+                    seen[i] = true;
+                    fields[i] = self.value(v, &rec.fields[i].ty, &full);
+                }
+                None => {
+                    let hint = did_you_mean(&key, rec.fields.iter().map(|f| &*f.name));
+                    let names: Vec<&str> = rec.fields.iter().map(|f| &*f.name).collect();
+                    let help = match hint {
+                        Some(h) => format!("did you mean `{}`?", join(path, &h)),
+                        None => format!("the keys here are: {}", names.join(", ")),
+                    };
+                    let d = self.error(Code::UnknownKey, format!("unknown key `{full}`"), k);
+                    d.help = Some(help);
+                }
+            }
+        }
+        for (i, f) in rec.fields.iter().enumerate() {
+            if f.required && (!seen[i] || fields[i].is_null()) {
+                let full = join(path, &f.name);
+                let d = self.error(Code::MissingField, format!("`{full}` is required"), n);
+                d.help = Some(format!("add `{}: ...`", f.name));
+            }
+        }
+        Fact::Record(fields)
+    }
+
+    fn value(&mut self, n: &Spanned<YNode>, ty: &Ty, path: &str) -> Fact {
+        if matches!(n.value, YNode::Null) {
+            return Fact::Null;
+        }
+        match ty {
+            Ty::Null => Fact::Null,
+            Ty::Bool => match &n.value {
+                YNode::Bool(b) => Fact::Bool(*b),
+                other => {
+                    let help = match other {
+                        YNode::Str(s) if is_yaml11_bool(s) => Some(format!(
+                            "YAML 1.2 reads `{s}` as text, not a bool: write `{}`",
+                            if is_yaml11_true(s) { "true" } else { "false" }
+                        )),
+                        _ => Some("write `true`, `false` or `null` (not known)".to_string()),
+                    };
+                    let found = describe_value(other);
+                    let d = self.error(
+                        Code::WrongType,
+                        format!("`{path}` must be true or false, found {found}"),
+                        n,
+                    );
+                    d.help = help;
+                    Fact::Null
+                }
+            },
+            Ty::Num => match &n.value {
+                YNode::Int(i) => {
+                    if i.unsigned_abs() > (1u128 << 53) {
+                        self.error(
+                            Code::BadValue,
+                            format!("`{path}` is too large a number ({i})"),
+                            n,
+                        );
+                        Fact::Null
+                    } else {
+                        Fact::Num(*i as f64)
+                    }
+                }
+                YNode::Float(f) if f.is_finite() => Fact::Num(*f),
+                YNode::Float(f) => {
+                    self.error(
+                        Code::BadValue,
+                        format!("`{path}` must be a finite number, found {f}"),
+                        n,
+                    );
+                    Fact::Null
+                }
+                other => {
+                    let found = describe_value(other);
+                    let d = self.error(
+                        Code::WrongType,
+                        format!("`{path}` must be a number, found {found}"),
+                        n,
+                    );
+                    d.help = Some("write digits, e.g. `20`, or `null` when not known".into());
+                    Fact::Null
+                }
+            },
+            Ty::Text => match &n.value {
+                YNode::Str(s) => Fact::Text(s.as_str().into()),
+                other => {
+                    let found = describe_value(other);
+                    let d = self.error(
+                        Code::WrongType,
+                        format!("`{path}` must be text, found {found}"),
+                        n,
+                    );
+                    d.help = Some("quote it: `\"...\"`".into());
+                    Fact::Null
+                }
+            },
+            Ty::Enum(variants) => {
+                let s = match &n.value {
+                    YNode::Str(s) => Some(s.clone()),
+                    YNode::Int(i) => Some(i.to_string()),
+                    _ => None,
+                };
+                let is_tier = Rc::ptr_eq(variants, &self.tiers) || **variants == *self.tiers;
+                match s {
+                    Some(s) if variants.contains(&s) => Fact::Text(s.as_str().into()),
+                    Some(s) => {
+                        let code = if is_tier {
+                            Code::BadTier
+                        } else {
+                            Code::BadValue
+                        };
+                        let listed: Vec<String> =
+                            variants.iter().map(|v| format!("\"{v}\"")).collect();
+                        let hint = did_you_mean(&s, variants.iter().map(String::as_str));
+                        let d = self.error(
+                            code,
+                            format!(
+                                "`{path}` is `{s}`, which is not one of {}",
+                                listed.join(", ")
+                            ),
+                            n,
+                        );
+                        d.help = Some(match hint {
+                            Some(h) => format!("did you mean `\"{h}\"`?"),
+                            None => format!("write one of {}", listed.join(", ")),
+                        });
+                        Fact::Null
+                    }
+                    None => {
+                        let found = describe_value(&n.value);
+                        self.error(
+                            Code::WrongType,
+                            format!("`{path}` must be one of the listed words, found {found}"),
+                            n,
+                        );
+                        Fact::Null
+                    }
+                }
+            }
+            Ty::List(elem) => match &n.value {
+                YNode::Seq(items) => Fact::List(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| self.value(x, elem, &format!("{path}[{i}]")))
+                        .collect(),
+                ),
+                other => {
+                    let found = describe_value(other);
+                    let d = self.error(
+                        Code::WrongType,
+                        format!("`{path}` must be a list, found {found}"),
+                        n,
+                    );
+                    d.help = Some("write `[a, b]` or one `- item` per line".into());
+                    Fact::Null
+                }
+            },
+            Ty::Record(rec) => {
+                let rec = rec.clone();
+                self.record(n, &rec, path, false)
+            }
+        }
+    }
+
+    fn expect(&mut self, pack: &RulePack, n: &Spanned<YNode>) -> Expect {
+        let mut out = Expect::default();
+        let YNode::Map(entries) = &n.value else {
+            if !matches!(n.value, YNode::Null) {
+                self.error(
+                    Code::BadExpect,
+                    "`expect` must be a mapping with `tier` and `criteria`".into(),
+                    n,
+                );
+            }
+            return out;
+        };
+        for (k, v) in entries {
+            let key = match &k.value {
+                YNode::Str(s) => s.as_str(),
+                _ => "",
+            };
+            match key {
+                "tier" => {
+                    let s = match &v.value {
+                        YNode::Str(s) => Some(s.clone()),
+                        YNode::Int(i) => Some(i.to_string()),
+                        _ => None,
+                    };
+                    match s {
+                        Some(s) if pack.tier_variants.contains(&s) => {
+                            out.tier = Some((s, self.span(v)));
+                        }
+                        other => {
+                            let listed: Vec<String> = pack
+                                .tier_variants
+                                .iter()
+                                .map(|v| format!("\"{v}\""))
+                                .collect();
+                            let shown = other.unwrap_or_else(|| describe_value(&v.value));
+                            let hint =
+                                did_you_mean(&shown, pack.tier_variants.iter().map(String::as_str));
+                            let d = self.error(
+                                Code::BadTier,
+                                format!(
+                                    "`expect.tier` is `{shown}`, which is not one of {}",
+                                    listed.join(", ")
+                                ),
+                                v,
+                            );
+                            d.help = hint.map(|h| format!("did you mean `\"{h}\"`?"));
+                        }
+                    }
+                }
+                "criteria" => {
+                    let YNode::Map(cs) = &v.value else {
+                        self.error(
+                            Code::BadExpect,
+                            "`expect.criteria` must map criterion ids to outcomes".into(),
+                            v,
+                        );
+                        continue;
+                    };
+                    for (ck, cv) in cs {
+                        let id = match &ck.value {
+                            YNode::Str(s) => s.clone(),
+                            other => describe_value(other),
+                        };
+                        if pack.criterion_index(&id).is_none() {
+                            let hint =
+                                did_you_mean(&id, pack.criteria.iter().map(|c| c.id.as_str()));
+                            let d = self.error(
+                                Code::BadExpect,
+                                format!("`expect.criteria` names unknown criterion `{id}`"),
+                                ck,
+                            );
+                            d.help = hint.map(|h| format!("did you mean `{h}`?"));
+                            continue;
+                        }
+                        let word = match &cv.value {
+                            YNode::Str(s) => s.clone(),
+                            other => describe_value(other),
+                        };
+                        match Outcome::parse(&word) {
+                            Some(o) => {
+                                let span = self.span(ck);
+                                out.criteria.push((id, o, span));
+                            }
+                            None => {
+                                let hint =
+                                    did_you_mean(&word, Outcome::ALL.iter().map(|o| o.as_str()));
+                                let d = self.error(
+                                    Code::BadExpect,
+                                    format!("`expect.criteria.{id}` is `{word}`, not an outcome"),
+                                    cv,
+                                );
+                                d.help = Some(match hint {
+                                    Some(h) => format!("did you mean `{h}`?"),
+                                    None => "write met, not_met, unknown or not_applicable".into(),
+                                });
+                            }
+                        }
+                    }
+                }
+                other => {
+                    let hint = did_you_mean(other, ["tier", "criteria"]);
+                    let d =
+                        self.error(Code::UnknownKey, format!("unknown key `expect.{other}`"), k);
+                    d.help = Some(match hint {
+                        Some(h) => format!("did you mean `expect.{h}`?"),
+                        None => "`expect` has `tier` and `criteria`".into(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+fn describe_value(n: &YNode) -> String {
+    match n {
+        YNode::Str(s) => {
+            let short: String = s.chars().take(40).collect();
+            format!("text \"{short}\"")
+        }
+        YNode::Int(i) => format!("the number {i}"),
+        YNode::Float(f) => format!("the number {f}"),
+        YNode::Bool(b) => format!("`{b}`"),
+        other => other.describe().to_string(),
+    }
+}
+
+fn is_yaml11_true(s: &str) -> bool {
+    matches!(s.to_ascii_lowercase().as_str(), "yes" | "y" | "on" | "true")
+}
+
+fn is_yaml11_bool(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "yes" | "no" | "y" | "n" | "on" | "off" | "true" | "false"
+    )
+}

@@ -1,0 +1,305 @@
+//! The checked, compiled rule pack: names resolved to slots and indices,
+//! types known. Built by `check`, run by `eval`.
+
+use crate::ast::{AggKind, BinOp, Meta, QuantKind, Span};
+use crate::diag::SourceMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// A type of the rule language.
+#[derive(Debug, Clone)]
+pub enum Ty {
+    Bool,
+    Num,
+    Text,
+    Enum(Rc<Vec<String>>),
+    List(Box<Ty>),
+    Record(Rc<RecTy>),
+    /// The type of `null`: fits anywhere.
+    Null,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldTy {
+    pub name: Rc<str>,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecTy {
+    pub fields: Vec<FieldTy>,
+}
+
+impl RecTy {
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| &*f.name == name)
+    }
+}
+
+impl Ty {
+    pub fn describe(&self) -> String {
+        match self {
+            Ty::Bool => "bool".into(),
+            Ty::Num => "number".into(),
+            Ty::Text => "text".into(),
+            Ty::Enum(v) => {
+                let shown: Vec<String> = v.iter().take(6).map(|s| format!("\"{s}\"")).collect();
+                format!("enum {{{}}}", shown.join(", "))
+            }
+            Ty::List(t) => format!("list of {}", t.describe()),
+            Ty::Record(_) => "record".into(),
+            Ty::Null => "null".into(),
+        }
+    }
+
+    /// Whether a value of `self` may be compared with or stand for one of `other`.
+    pub fn fits(&self, other: &Ty) -> bool {
+        match (self, other) {
+            (Ty::Null, _) | (_, Ty::Null) => true,
+            (Ty::Bool, Ty::Bool) | (Ty::Num, Ty::Num) => true,
+            (Ty::Text | Ty::Enum(_), Ty::Text | Ty::Enum(_)) => true,
+            (Ty::List(a), Ty::List(b)) => a.fits(b),
+            (Ty::Record(a), Ty::Record(b)) => {
+                Rc::ptr_eq(a, b)
+                    || (a.fields.len() == b.fields.len()
+                        && a.fields
+                            .iter()
+                            .zip(&b.fields)
+                            .all(|(x, y)| x.name == y.name && x.ty.fits(&y.ty)))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The four outcomes of a criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Met,
+    NotMet,
+    Unknown,
+    NotApplicable,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Met,
+        Outcome::NotMet,
+        Outcome::Unknown,
+        Outcome::NotApplicable,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::NotMet => "not_met",
+            Outcome::Unknown => "unknown",
+            Outcome::NotApplicable => "not_applicable",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Known,
+    Len,
+    Join,
+    Round,
+}
+
+/// A constant value of a parameter or literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Text(Rc<str>),
+}
+
+/// A resolved expression.
+#[derive(Debug, Clone)]
+pub enum CExpr {
+    Const(Const),
+    Template(Rc<Vec<CPart>>),
+    /// A fact: field indices (and names, for explanations) from the root record.
+    Fact(Rc<Vec<(usize, Rc<str>)>>),
+    /// A local (let, quantifier variable or def parameter), by slot.
+    Local(usize),
+    /// A field of a record-valued expression.
+    Field(Box<CExpr>, usize, Rc<str>),
+    Param(usize),
+    Def(usize, Vec<CExpr>),
+    Judgment(usize),
+    Is(usize, Outcome),
+    /// The tier placed so far (placement, rationale and warnings only).
+    Tier,
+    /// The evaluated criteria as records {id, title, outcome, pillar}.
+    Criteria,
+    Not(Box<CExpr>),
+    Neg(Box<CExpr>),
+    Bin(BinOp, Box<CExpr>, Box<CExpr>),
+    If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
+    Quant {
+        kind: QuantKind,
+        slot: usize,
+        /// For `streak`: the index of the `year` field of the records.
+        year_field: usize,
+        list: Box<CExpr>,
+        filter: Option<Box<CExpr>>,
+    },
+    Agg {
+        kind: AggKind,
+        slot: usize,
+        value: Box<CExpr>,
+        list: Box<CExpr>,
+        filter: Option<Box<CExpr>>,
+    },
+    Call(Builtin, Vec<CExpr>),
+    List(Vec<CExpr>),
+    /// A call of a `def` with parameters, inlined: the arguments go to
+    /// their slots, then the body runs in the caller's frame.
+    Bind(Vec<(usize, CExpr)>, Box<CExpr>),
+}
+
+#[derive(Debug, Clone)]
+pub enum CPart {
+    Text(Rc<str>),
+    Expr(CExpr),
+}
+
+#[derive(Debug, Clone)]
+pub struct CBranch {
+    pub when: Option<CExpr>,
+    pub result: CExpr,
+    pub because: Option<CExpr>,
+    pub span: Span,
+    /// Label of the exception the branch comes from, if any.
+    pub exception: Option<String>,
+}
+
+/// A rule body: `let`s then ordered branches.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// (slot, value) of each `let`, in order.
+    pub lets: Vec<(usize, CExpr)>,
+    pub branches: Vec<CBranch>,
+    /// Slots needed by the body (lets and quantifier variables).
+    pub frame: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct CParam {
+    pub name: String,
+    pub meta: Meta,
+    /// (first edition, value), ascending.
+    pub values: Vec<(f64, Const)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CDef {
+    pub name: String,
+    pub arity: usize,
+    pub body: CExpr,
+    pub frame: usize,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone)]
+pub struct CJudgment {
+    pub name: String,
+    pub meta: Meta,
+    pub found: CExpr,
+    pub body: Body,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone)]
+pub struct CCriterion {
+    pub id: String,
+    pub meta: Meta,
+    pub body: Body,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct CStep {
+    pub name: String,
+    pub decide: bool,
+    pub meta: Meta,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub enum CRationale {
+    Say(CExpr, Option<CExpr>, usize),
+    Choose(Body),
+}
+
+#[derive(Debug, Clone)]
+pub struct CWarn {
+    pub each: Option<CExpr>,
+    pub when: CExpr,
+    pub message: CExpr,
+    pub frame: usize,
+}
+
+/// One step of a lever path: a field, every list element, or one element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathSeg {
+    Field(usize, Rc<str>),
+    Each,
+    Index(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct CLever {
+    pub name: String,
+    pub meta: Meta,
+    pub sets: Vec<(Vec<PathSeg>, Const, String)>,
+}
+
+/// A checked rule pack, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    pub name: String,
+    pub title: Option<String>,
+    pub editions: Vec<f64>,
+    pub source: Option<String>,
+    pub sources: SourceMap,
+    pub root: Rc<RecTy>,
+    pub edition_field: Option<usize>,
+    pub findings_field: Option<usize>,
+    pub tier_variants: Rc<Vec<String>>,
+    pub params: Vec<CParam>,
+    pub defs: Vec<CDef>,
+    pub judgments: Vec<CJudgment>,
+    pub criteria: Vec<CCriterion>,
+    pub steps: Vec<CStep>,
+    pub rationale: Vec<CRationale>,
+    pub warns: Vec<CWarn>,
+    pub levers: Vec<CLever>,
+    /// Index of the def named `previous_tier`, if any (contract output).
+    pub previous_tier_def: Option<usize>,
+    /// Index of the def named `movement`, if any (contract output).
+    pub movement_def: Option<usize>,
+    /// Index of a one-argument def named `tier_label`: how a tier reads.
+    pub tier_label_def: Option<usize>,
+    /// The record type of one entry of the builtin `criteria` list.
+    pub criteria_rec: Rc<RecTy>,
+}
+
+impl RulePack {
+    pub fn criterion_index(&self, id: &str) -> Option<usize> {
+        self.criteria.iter().position(|c| c.id == id)
+    }
+}
