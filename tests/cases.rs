@@ -1,1 +1,38 @@
-//! placeholder
+//! Every shipped case: one snapshot of its text assessment, and every
+//! `expect:` block must hold (the same check as `tiers test cases/`).
+
+use std::path::PathBuf;
+use tiers::case::{self, LoadOptions};
+use tiers::explain::{self, Format};
+use tiers_tests::{root, tvpa};
+
+#[test]
+fn every_expect_block_holds() {
+    let pack = tvpa();
+    let report = case::run_tests(&pack, &[root().join("cases")], LoadOptions::default());
+    assert!(report.passed > 0, "no case ran");
+    assert_eq!(
+        report.failed,
+        0,
+        "failing cases:\n{}",
+        report.failures.join("\n")
+    );
+}
+
+#[test]
+fn assessment_snapshots() {
+    let pack = tvpa();
+    insta::glob!("../cases", "**/*.yaml", |path| {
+        let facts = match case::load(&pack, path, LoadOptions::default()) {
+            Ok(f) => f,
+            Err(e) => panic!("{} does not load:\n{}", path.display(), e.render()),
+        };
+        let mut a = tiers::evaluate(&pack, &facts);
+        let rel: PathBuf = path
+            .strip_prefix(root())
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        a.source = rel.display().to_string();
+        insta::assert_snapshot!(explain::render(&a, Format::Text));
+    });
+}

@@ -1,1 +1,141 @@
-//! placeholder
+//! The `tiers` binary as a user runs it.
+
+use std::process::Command;
+use tiers_tests::root;
+
+/// The `tiers` binary `cargo test --workspace` built beside this test.
+fn bin() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let bin = dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build ({})",
+        bin.display()
+    );
+    bin
+}
+
+fn tiers(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn assess_jamaica_reads_like_a_rationale() {
+    let (code, out, err) = tiers(&["assess", "cases/2017/jamaica.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    // reasons wrap at the terminal width: compare the words
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        out.contains("Recommended placement: Tier 2 (remained; previously Tier 2)"),
+        "{out}"
+    );
+    assert!(out.contains("penalty.commensurate"));
+    assert!(out.contains("fine in lieu of imprisonment"));
+    assert!(out.contains("These penalties are sufficiently stringent; however, when allowing for a fine in lieu of imprisonment"));
+}
+
+#[test]
+fn assess_json_follows_the_contract() {
+    let (code, out, _) = tiers(&["assess", "--format", "json", "cases/2017/jamaica.yaml"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    assert_eq!(v["country"], "Jamaica");
+    assert_eq!(v["year"], 2017);
+    assert_eq!(v["rulepack"], "tvpa");
+    assert_eq!(v["tier"], "2");
+    assert_eq!(v["previous_tier"], "2");
+    assert_eq!(v["movement"], "remained");
+    let crit = v["criteria"].as_array().expect("criteria");
+    let c = crit
+        .iter()
+        .find(|c| c["id"] == "penalty.commensurate")
+        .expect("criterion");
+    assert_eq!(c["outcome"], "not_met");
+    assert_eq!(c["facts"]["law.provisions[0].fine"], "alternative");
+    assert!(v["placement"]["steps"]
+        .as_array()
+        .is_some_and(|s| !s.is_empty()));
+    assert!(v["rationale"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("The Government of Jamaica")));
+    // several files: an array
+    let (_, out, _) = tiers(&[
+        "assess",
+        "--format",
+        "json",
+        "cases/2017/jamaica.yaml",
+        "cases/2017/laos.yaml",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn no_findings_marks_judgments_derived() {
+    let (code, out, _) = tiers(&[
+        "assess",
+        "--no-findings",
+        "--format",
+        "json",
+        "cases/2017/jamaica.yaml",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let js = v["judgments"].as_array().expect("judgments");
+    assert!(js.iter().all(|j| j["source"] != "found"), "{js:?}");
+}
+
+#[test]
+fn bad_input_is_exit_1_with_location_and_nothing_on_stdout() {
+    let (code, out, err) = tiers(&[
+        "assess",
+        "cases/2017/jamaica.yaml",
+        "tests/fixtures/facts/err/wrong-type.yaml",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "nothing is written half-way: {out}");
+    assert!(err.contains("wrong-type.yaml:6:18"), "{err}");
+    assert!(err.contains("law.provisions[0].max_years"), "{err}");
+    let (code, _, err) = tiers(&["assess", "no/such/file.yaml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn check_is_clean_on_the_shipped_pack_and_fails_on_a_broken_one() {
+    let (code, out, _) = tiers(&["check"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("rules/tvpa: ok"), "{out}");
+    let dir = std::env::temp_dir().join(format!("tiers-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    std::fs::copy(
+        root().join("tests/fixtures/rules/err/unknown-fact.rules"),
+        dir.join("a.rules"),
+    )
+    .expect("copy");
+    let (code, _, err) = tiers(&["check", "--rules", dir.to_str().unwrap_or_default()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("error[unknown-fact]"), "{err}");
+    assert!(err.contains("a.rules:5:"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn test_command_prints_the_closing_line() {
+    let (code, out, _) = tiers(&["test", "cases/"]);
+    assert!(
+        out.lines().last().is_some_and(|l| l.ends_with("0 failed")),
+        "{out}"
+    );
+    assert_eq!(code, 0);
+}

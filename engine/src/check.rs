@@ -180,6 +180,11 @@ impl Checker {
             }
         }
 
+        // every declared type must resolve, used or not
+        for t in &file.types {
+            self.resolve_type(&t.ty, 0);
+        }
+
         // facts: several `facts` blocks merge into one root record
         let mut fields: Vec<FieldTy> = vec![];
         let mut seen: HashMap<String, Span> = HashMap::new();
@@ -215,14 +220,22 @@ impl Checker {
                 None
             }
             [p, rest @ ..] => {
+                // several blocks (e.g. one per file) add their steps in order
+                let mut merged = p.clone();
                 for other in rest {
-                    self.diags.push(err(
-                        Code::DuplicateName,
-                        "a second `placement` block",
-                        other.span,
-                    ));
+                    if other.tier_type != p.tier_type {
+                        self.diags.push(err(
+                            Code::TypeMismatch,
+                            format!(
+                                "this `placement` places a `{}`, the first one a `{}`",
+                                other.tier_type, p.tier_type
+                            ),
+                            other.span,
+                        ));
+                    }
+                    merged.steps.extend(other.steps.iter().cloned());
                 }
-                Some(p.clone())
+                Some(merged)
             }
         };
         if let Some(p) = &placement {

@@ -192,6 +192,10 @@ pub fn parse_yaml(
         };
         let msg = first_line(&msg);
         let lower = msg.to_lowercase();
+        let msg = match msg.strip_prefix("duplicate mapping key: ") {
+            Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest).trim()),
+            None => msg,
+        };
         let code = if lower.contains("duplicate") {
             Code::DuplicateKey
         } else if lower.contains("budget")
@@ -203,7 +207,12 @@ pub fn parse_yaml(
         } else {
             Code::YamlSyntax
         };
-        Diagnostic::new(code, msg, span)
+        let d = Diagnostic::new(code, msg, span);
+        if code == Code::YamlLimit {
+            d.help("anchors, aliases or nesting expand beyond the loader's limits (64 levels, 250,000 nodes)")
+        } else {
+            d
+        }
     })
 }
 
