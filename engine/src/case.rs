@@ -100,6 +100,8 @@ pub struct TestReport {
     pub failures: Vec<String>,
     /// (expectations checked, expectations held), criteria and tiers alike.
     pub checks: (usize, usize),
+    /// (tier expectations checked, held).
+    pub tiers: (usize, usize),
 }
 
 /// Runs every `expect:` block of the case files under `paths`. Files
@@ -130,8 +132,10 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
         let mut ok = true;
         if let Some((tier, _)) = &expect.tier {
             r.checks.0 += 1;
+            r.tiers.0 += 1;
             if a.tier.as_deref() == Some(tier.as_str()) {
                 r.checks.1 += 1;
+                r.tiers.1 += 1;
             } else {
                 ok = false;
                 r.failures.push(format!(
@@ -166,4 +170,64 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
         }
     }
     r
+}
+
+/// One branch of a criterion or placement step, and the cases that reach it.
+#[derive(Debug, Clone)]
+pub struct CoverageRow {
+    /// `criterion` or `step`.
+    pub kind: &'static str,
+    pub name: String,
+    pub branch: usize,
+    /// `file:line:col` of the branch.
+    pub location: String,
+    /// The branch's first source line.
+    pub source: String,
+    pub cases: Vec<String>,
+}
+
+/// Which criterion branches and placement-step branches the cases under
+/// `paths` reach (cases that do not load are skipped; `run_tests` reports them).
+pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<CoverageRow> {
+    let mut rows = vec![];
+    let describe = |span: crate::ast::Span| {
+        let text = pack.sources.text(span.file);
+        let s = text.get(span.start as usize..span.end as usize).unwrap_or("");
+        let first = s.lines().next().unwrap_or("").trim();
+        let short: String = first.chars().take(72).collect();
+        (pack.sources.location(span), short)
+    };
+    for c in &pack.criteria {
+        for (i, b) in c.body.branches.iter().enumerate() {
+            let (location, source) = describe(b.span);
+            rows.push(CoverageRow { kind: "criterion", name: c.id.clone(), branch: i, location, source, cases: vec![] });
+        }
+    }
+    let crit_rows = rows.len();
+    for s in &pack.steps {
+        for (i, b) in s.body.branches.iter().enumerate() {
+            let (location, source) = describe(b.span);
+            rows.push(CoverageRow { kind: "step", name: s.name.clone(), branch: i, location, source, cases: vec![] });
+        }
+    }
+    for file in collect(paths) {
+        let Ok(facts) = load(pack, &file, opts) else {
+            continue;
+        };
+        let a = crate::evaluate(pack, &facts);
+        let shown = file.display().to_string();
+        for c in &a.criteria {
+            if let Some(b) = c.branch {
+                if let Some(r) = rows[..crit_rows].iter_mut().find(|r| r.name == c.id && r.branch == b) {
+                    r.cases.push(shown.clone());
+                }
+            }
+        }
+        for s in &a.steps {
+            if let Some(r) = rows[crit_rows..].iter_mut().find(|r| r.name == s.rule && r.branch == s.branch) {
+                r.cases.push(shown.clone());
+            }
+        }
+    }
+    rows
 }

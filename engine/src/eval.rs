@@ -85,6 +85,9 @@ pub struct CriterionResult {
     pub because: String,
     /// The exception that decided the outcome, if one did.
     pub exception: Option<String>,
+    /// The branch that decided (index into the compiled body; exceptions
+    /// first), `None` when a condition was unknown.
+    pub branch: Option<usize>,
     pub facts: Vec<Read>,
 }
 
@@ -118,6 +121,8 @@ pub struct JudgmentResult {
 
 #[derive(Debug, Clone)]
 pub struct StepResult {
+    /// Index of the branch of the step that fired.
+    pub branch: usize,
     pub rule: String,
     pub title: String,
     pub cites: Vec<String>,
@@ -165,6 +170,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
             outcome: Outcome::Unknown,
             because: "not evaluated".into(),
             exception: None,
+            branch: None,
             reads: vec![],
         });
         criteria.push(CriterionResult {
@@ -175,6 +181,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
             outcome: r.outcome,
             because: r.because,
             exception: r.exception,
+            branch: r.branch,
             facts: r.reads,
         });
     }
@@ -345,6 +352,7 @@ struct CritMemo {
     outcome: Outcome,
     because: String,
     exception: Option<String>,
+    branch: Option<usize>,
     reads: Vec<Read>,
 }
 
@@ -361,6 +369,8 @@ enum Fired<'a> {
         result: Value<'a>,
         because: Option<String>,
         exception: Option<String>,
+        /// Index of the branch that fired.
+        branch: usize,
     },
     No,
     /// A condition could not be decided; the unknown facts it read.
@@ -423,24 +433,22 @@ impl<'a> Ev<'a> {
         let saved = std::mem::take(&mut self.reads);
         let body = &self.pack.criteria[i].body;
         let fired = self.body(body);
-        let (outcome, because, exception) = match fired {
+        let (outcome, because, exception, branch) = match fired {
             Fired::Yes {
                 result,
                 because,
                 exception,
+                branch,
             } => {
                 let o = match &result {
                     Value::Text(t) => Outcome::parse(t).unwrap_or(Outcome::Unknown),
                     _ => Outcome::Unknown,
                 };
-                (
-                    o,
-                    because.unwrap_or_else(|| o.as_str().to_string()),
-                    exception,
-                )
+                let b = because.unwrap_or_else(|| o.as_str().to_string());
+                (o, b, exception, Some(branch))
             }
-            Fired::No => (Outcome::Unknown, "no branch applied".into(), None),
-            Fired::Unknown(missing) => (Outcome::Unknown, unknown_because(&missing), None),
+            Fired::No => (Outcome::Unknown, "no branch applied".into(), None, None),
+            Fired::Unknown(missing) => (Outcome::Unknown, unknown_because(&missing), None, None),
         };
         let reads = dedup(std::mem::replace(&mut self.reads, saved));
         self.busy[i] = false;
@@ -448,6 +456,7 @@ impl<'a> Ev<'a> {
             outcome,
             because,
             exception,
+            branch,
             reads,
         });
         outcome
@@ -508,7 +517,10 @@ impl<'a> Ev<'a> {
         self.reads = saved;
         match fired {
             Fired::Yes {
-                result, because, ..
+                result,
+                because,
+                branch,
+                ..
             } => {
                 let t = text_of(&result);
                 if let Some(t) = &t {
@@ -520,6 +532,7 @@ impl<'a> Ev<'a> {
                     cites: step.meta.cites.clone(),
                     tier: t,
                     because: because.unwrap_or_default(),
+                    branch,
                 });
             }
             Fired::No => {}
@@ -540,7 +553,7 @@ impl<'a> Ev<'a> {
                 *s = v;
             }
         }
-        for b in &body.branches {
+        for (index, b) in body.branches.iter().enumerate() {
             let start = self.reads.len();
             let holds = match &b.when {
                 None => Some(true),
@@ -554,6 +567,7 @@ impl<'a> Ev<'a> {
                         result,
                         because,
                         exception: b.exception.clone(),
+                        branch: index,
                     };
                 }
                 Some(false) => continue,

@@ -1,6 +1,6 @@
 use crate::{default_rules, Exit};
 use std::path::PathBuf;
-use tiers::case::LoadOptions;
+use tiers::case::{self, LoadOptions};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,6 +12,10 @@ pub struct Args {
     /// Ignore `findings:` blocks: test the objective-only recommendation
     #[arg(long)]
     no_findings: bool,
+    /// Also list every criterion and placement-step branch with the cases
+    /// that reach it; unreached branches fail the run
+    #[arg(long)]
+    coverage: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -19,22 +23,38 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("cases")]
-    } else {
-        args.paths
-    };
-    let opts = LoadOptions {
-        no_findings: args.no_findings,
-    };
-    let report = tiers::case::run_tests(&pack, &paths, opts);
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("cases")] } else { args.paths };
+    let opts = LoadOptions { no_findings: args.no_findings };
+    let report = case::run_tests(&pack, &paths, opts);
     for line in &report.failures {
         println!("{line}");
     }
+    let mut unreached = 0;
+    if args.coverage {
+        let rows = case::coverage(&pack, &paths, opts);
+        println!("coverage: each branch, where it is, and the cases that reach it");
+        for r in &rows {
+            let reach = if r.cases.is_empty() {
+                unreached += 1;
+                "UNREACHED".to_string()
+            } else {
+                let names: Vec<&str> = r.cases.iter().take(3).map(|c| c.rsplit('/').next().unwrap_or(c)).collect();
+                let more = if r.cases.len() > 3 { format!(" +{} more", r.cases.len() - 3) } else { String::new() };
+                format!("{}{more}", names.join(", "))
+            };
+            println!("  {:<9} {} #{}  {}  {}", r.kind, r.name, r.branch + 1, r.location, r.source);
+            println!("            -> {reach}");
+        }
+        println!("coverage: {} of {} branches reached", rows.len() - unreached, rows.len());
+    }
+    let (checked, held) = report.checks;
+    println!(
+        "expectations: {held} of {checked} held (tiers {} of {}, criteria {} of {})",
+        report.tiers.1,
+        report.tiers.0,
+        held - report.tiers.1,
+        checked - report.tiers.0
+    );
     println!("{} passed, {} failed", report.passed, report.failed);
-    Ok(if report.failed == 0 {
-        Exit::Ok
-    } else {
-        Exit::Failed
-    })
+    Ok(if report.failed == 0 && unreached == 0 { Exit::Ok } else { Exit::Failed })
 }
