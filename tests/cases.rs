@@ -36,3 +36,28 @@ fn assessment_snapshots() {
         insta::assert_snapshot!(explain::render(&a, Format::Text));
     });
 }
+
+#[test]
+fn agreement_figures_in_docs_are_current() {
+    let pack = tvpa();
+    let doc = std::fs::read_to_string(root().join("docs/agreement.md")).expect("docs/agreement.md");
+    for (opts, what) in [
+        (LoadOptions::default(), "with findings"),
+        (LoadOptions { no_findings: true }, "objective only"),
+    ] {
+        let r = case::run_tests(&pack, &[root().join("cases/2017")], opts);
+        let line = format!(
+            "expectations: {} of {} held (tiers {} of {}, criteria {} of {})",
+            r.checks.1,
+            r.checks.0,
+            r.tiers.1,
+            r.tiers.0,
+            r.checks.1 - r.tiers.1,
+            r.checks.0 - r.tiers.0
+        );
+        assert!(
+            doc.contains(&line),
+            "docs/agreement.md ({what}) should say:\n{line}"
+        );
+    }
+}

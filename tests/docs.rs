@@ -53,10 +53,20 @@ fn readme_quick_start_is_current() {
     let shown = blocks(&readme, "text");
     let shown = shown.first().expect("a ```text block in the README");
     let pack = tiers_tests::tvpa();
-    let facts = tiers::case::load(&pack, &root().join("cases/2017/jamaica.yaml"), Default::default())
-        .unwrap_or_else(|e| panic!("{}", e.render()));
-    let out = tiers::explain::render(&tiers::evaluate(&pack, &facts), tiers::explain::Format::Text);
+    let facts = tiers::case::load(
+        &pack,
+        &root().join("cases/2017/jamaica.yaml"),
+        Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+    let out = tiers::explain::render(
+        &tiers::evaluate(&pack, &facts),
+        tiers::explain::Format::Text,
+    );
     for line in shown.lines().filter(|l| l.trim() != "...") {
-        assert!(out.lines().any(|o| o == line), "README line not in `tiers assess` output:\n{line}\n\noutput:\n{out}");
+        assert!(
+            out.lines().any(|o| o == line),
+            "README line not in `tiers assess` output:\n{line}\n\noutput:\n{out}"
+        );
     }
 }

@@ -422,9 +422,16 @@ fn policy_or_pattern_and_tier_one_warning() {
 
 #[test]
 fn data_presumption() {
-    let y = "country: T\nyear: 2023\nenforcement: {data_provided: false}\nfindings: {fully_meets: true}\n";
+    let y = "country: T\nyear: 2023\nenforcement: {data_provided: false}\nfindings: {fully_meets: true, significant_efforts: true}\n";
     let a = assess_tvpa(y);
     assert_eq!(a.outcome("prosecution.vigorous"), Some(Outcome::NotMet));
-    assert_eq!(tier(&a), "2");
-    assert!(a.steps.iter().any(|s| s.rule == "data_requirement"));
+    // no Tier 1 without data, and no evidence of increasing efforts either
+    assert_eq!(tier(&a), "2WL");
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("Tier 1 is not available")),
+        "{:?}",
+        a.warnings
+    );
 }

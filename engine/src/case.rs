@@ -192,7 +192,9 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
     let mut rows = vec![];
     let describe = |span: crate::ast::Span| {
         let text = pack.sources.text(span.file);
-        let s = text.get(span.start as usize..span.end as usize).unwrap_or("");
+        let s = text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
         let first = s.lines().next().unwrap_or("").trim();
         let short: String = first.chars().take(72).collect();
         (pack.sources.location(span), short)
@@ -200,14 +202,28 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
     for c in &pack.criteria {
         for (i, b) in c.body.branches.iter().enumerate() {
             let (location, source) = describe(b.span);
-            rows.push(CoverageRow { kind: "criterion", name: c.id.clone(), branch: i, location, source, cases: vec![] });
+            rows.push(CoverageRow {
+                kind: "criterion",
+                name: c.id.clone(),
+                branch: i,
+                location,
+                source,
+                cases: vec![],
+            });
         }
     }
     let crit_rows = rows.len();
     for s in &pack.steps {
         for (i, b) in s.body.branches.iter().enumerate() {
             let (location, source) = describe(b.span);
-            rows.push(CoverageRow { kind: "step", name: s.name.clone(), branch: i, location, source, cases: vec![] });
+            rows.push(CoverageRow {
+                kind: "step",
+                name: s.name.clone(),
+                branch: i,
+                location,
+                source,
+                cases: vec![],
+            });
         }
     }
     for file in collect(paths) {
@@ -218,13 +234,19 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
         let shown = file.display().to_string();
         for c in &a.criteria {
             if let Some(b) = c.branch {
-                if let Some(r) = rows[..crit_rows].iter_mut().find(|r| r.name == c.id && r.branch == b) {
+                if let Some(r) = rows[..crit_rows]
+                    .iter_mut()
+                    .find(|r| r.name == c.id && r.branch == b)
+                {
                     r.cases.push(shown.clone());
                 }
             }
         }
         for s in &a.steps {
-            if let Some(r) = rows[crit_rows..].iter_mut().find(|r| r.name == s.rule && r.branch == s.branch) {
+            if let Some(r) = rows[crit_rows..]
+                .iter_mut()
+                .find(|r| r.name == s.rule && r.branch == s.branch)
+            {
                 r.cases.push(shown.clone());
             }
         }

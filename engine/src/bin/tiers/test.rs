@@ -23,8 +23,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("cases")] } else { args.paths };
-    let opts = LoadOptions { no_findings: args.no_findings };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("cases")]
+    } else {
+        args.paths
+    };
+    let opts = LoadOptions {
+        no_findings: args.no_findings,
+    };
     let report = case::run_tests(&pack, &paths, opts);
     for line in &report.failures {
         println!("{line}");
@@ -38,14 +44,34 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 unreached += 1;
                 "UNREACHED".to_string()
             } else {
-                let names: Vec<&str> = r.cases.iter().take(3).map(|c| c.rsplit('/').next().unwrap_or(c)).collect();
-                let more = if r.cases.len() > 3 { format!(" +{} more", r.cases.len() - 3) } else { String::new() };
+                let names: Vec<&str> = r
+                    .cases
+                    .iter()
+                    .take(3)
+                    .map(|c| c.rsplit('/').next().unwrap_or(c))
+                    .collect();
+                let more = if r.cases.len() > 3 {
+                    format!(" +{} more", r.cases.len() - 3)
+                } else {
+                    String::new()
+                };
                 format!("{}{more}", names.join(", "))
             };
-            println!("  {:<9} {} #{}  {}  {}", r.kind, r.name, r.branch + 1, r.location, r.source);
+            println!(
+                "  {:<9} {} #{}  {}  {}",
+                r.kind,
+                r.name,
+                r.branch + 1,
+                r.location,
+                r.source
+            );
             println!("            -> {reach}");
         }
-        println!("coverage: {} of {} branches reached", rows.len() - unreached, rows.len());
+        println!(
+            "coverage: {} of {} branches reached",
+            rows.len() - unreached,
+            rows.len()
+        );
     }
     let (checked, held) = report.checks;
     println!(
@@ -56,5 +82,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         checked - report.tiers.0
     );
     println!("{} passed, {} failed", report.passed, report.failed);
-    Ok(if report.failed == 0 && unreached == 0 { Exit::Ok } else { Exit::Failed })
+    Ok(if report.failed == 0 && unreached == 0 {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    })
 }
