@@ -4,6 +4,7 @@
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::facts::{self, Fact, Facts};
 use crate::pack::RulePack;
+use crate::scenario;
 use crate::Failure;
 use std::path::{Path, PathBuf};
 
@@ -36,19 +37,65 @@ pub fn load(pack: &RulePack, path: &Path, opts: LoadOptions) -> Result<Facts, Fa
     load_bytes(pack, &shown, &bytes, opts)
 }
 
-/// Checks facts given as bytes (the path is used in messages only).
+/// Checks facts given as bytes (the path is used in messages, and to find
+/// the base of a scenario file).
 pub fn load_bytes(
     pack: &RulePack,
     path: &str,
     bytes: &[u8],
     opts: LoadOptions,
 ) -> Result<Facts, Failure> {
+    load_depth(pack, path, bytes, opts, 0)
+}
+
+fn load_depth(
+    pack: &RulePack,
+    path: &str,
+    bytes: &[u8],
+    opts: LoadOptions,
+    depth: usize,
+) -> Result<Facts, Failure> {
     let mut sources = SourceMap::default();
     let id = sources.add(path, String::from_utf8_lossy(bytes).into_owned());
-    if let Err(d) = facts::text_of(bytes, id, facts::MAX_FACTS_FILE) {
-        return Err(Failure::new(sources, vec![d]));
+    let text = match facts::text_of(bytes, id, facts::MAX_FACTS_FILE) {
+        Ok(t) => t,
+        Err(d) => return Err(Failure::new(sources, vec![d])),
+    };
+    let node = facts::parse_yaml(text, id, &sources)
+        .map_err(|d| Failure::new(sources.clone(), vec![d]))?;
+    let dir = Path::new(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    if let Some(sc) = scenario::read_scenario(pack, &sources, id, &node, &dir) {
+        let sc = sc.map_err(|ds| Failure::new(sources.clone(), ds))?;
+        if depth > 8 {
+            let d = Diagnostic::new(
+                Code::BadPath,
+                "scenarios nest more than 8 deep".into(),
+                crate::ast::Span::new(id, 0, 0),
+            );
+            return Err(Failure::new(sources, vec![d]));
+        }
+        let base_path = sc.base.display().to_string();
+        let base_bytes = std::fs::read(&sc.base).map_err(|e| {
+            let d = Diagnostic::new(
+                Code::Io,
+                format!("cannot read the scenario's base `{base_path}`: {e}"),
+                crate::ast::Span::new(id, 0, 0),
+            );
+            Failure::new(sources.clone(), vec![d])
+        })?;
+        let mut f = load_depth(pack, &base_path, &base_bytes, opts, depth + 1)?;
+        scenario::apply_all(pack, &mut f, &sc.changes)?;
+        f.path = path.to_string();
+        f.expect = sc.expect;
+        if opts.no_findings {
+            drop_findings(pack, &mut f);
+        }
+        return Ok(f);
     }
-    match facts::load(pack, &sources, id) {
+    match facts::from_node(pack, &sources, id, &node) {
         Ok(mut f) => {
             if opts.no_findings {
                 drop_findings(pack, &mut f);
@@ -110,8 +157,8 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
     let mut r = TestReport::default();
     for file in collect(paths) {
         let shown = file.display().to_string();
-        let facts = match load(pack, &file, opts) {
-            Ok(f) => f,
+        let facts = match load_with_history(pack, &file, opts) {
+            Ok((f, _)) => f,
             Err(e) => {
                 r.failed += 1;
                 let first = e
@@ -227,7 +274,7 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
         }
     }
     for file in collect(paths) {
-        let Ok(facts) = load(pack, &file, opts) else {
+        let Ok((facts, _)) = load_with_history(pack, &file, opts) else {
             continue;
         };
         let a = crate::evaluate(pack, &facts);
@@ -252,4 +299,146 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
         }
     }
     rows
+}
+
+/// Where an entry of a case's history came from.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub year: f64,
+    pub tier: String,
+    /// The file assessed for it, or `None` when the facts file states it.
+    pub from: Option<String>,
+}
+
+/// Loads a case; when it states no `history` and it lives at
+/// `<dir>/<year>/<name>.yaml`, its history is built from the assessments of
+/// `<dir>/<earlier year>/<name>.yaml` (each built the same way). Returns the
+/// facts and the history used.
+pub fn load_with_history(
+    pack: &RulePack,
+    path: &Path,
+    opts: LoadOptions,
+) -> Result<(Facts, Vec<HistoryEntry>), Failure> {
+    load_history_depth(pack, path, opts, 0)
+}
+
+fn history_index(pack: &RulePack) -> Option<(usize, std::rc::Rc<crate::pack::RecTy>)> {
+    let i = pack.root.index("history")?;
+    match &pack.root.fields[i].ty {
+        crate::pack::Ty::List(elem) => match elem.as_ref() {
+            crate::pack::Ty::Record(r) => Some((i, r.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn load_history_depth(
+    pack: &RulePack,
+    path: &Path,
+    opts: LoadOptions,
+    depth: usize,
+) -> Result<(Facts, Vec<HistoryEntry>), Failure> {
+    let mut facts = load(pack, path, opts)?;
+    let Some((hi, rec)) = history_index(pack) else {
+        return Ok((facts, vec![]));
+    };
+    let Fact::Record(fields) = &mut facts.root else {
+        return Ok((facts, vec![]));
+    };
+    // stated history wins
+    if let Some(Fact::List(items)) = fields.get(hi) {
+        let stated = items
+            .iter()
+            .filter_map(|it| match it {
+                Fact::Record(f) => {
+                    let year = rec.index("year").and_then(|y| match f.get(y) {
+                        Some(Fact::Num(n)) => Some(*n),
+                        _ => None,
+                    })?;
+                    let tier = rec.index("tier").and_then(|t| match f.get(t) {
+                        Some(Fact::Text(s)) => Some(s.to_string()),
+                        _ => None,
+                    })?;
+                    Some(HistoryEntry {
+                        year,
+                        tier,
+                        from: None,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        return Ok((facts, stated));
+    }
+    let (Some(name), Some(year_dir), Some(root)) = (
+        path.file_name(),
+        path.parent()
+            .and_then(|p| p.file_name())
+            .and_then(|y| y.to_str())
+            .and_then(|y| y.parse::<u32>().ok()),
+        path.parent().and_then(Path::parent),
+    ) else {
+        return Ok((facts, vec![]));
+    };
+    if depth > 50 {
+        return Ok((facts, vec![]));
+    }
+    let mut years: Vec<u32> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()))
+        .filter(|y| *y < year_dir && root.join(y.to_string()).join(name).exists())
+        .collect();
+    years.sort();
+    let mut entries = vec![];
+    let mut records = vec![];
+    // only the latest earlier year needs assessing: its own history covers the rest
+    if let Some(last) = years.last() {
+        let earlier = root.join(last.to_string()).join(name);
+        let (prev_facts, prev_history) = load_history_depth(pack, &earlier, opts, depth + 1)?;
+        let a = crate::evaluate(pack, &prev_facts);
+        entries = prev_history;
+        if let Some(t) = &a.tier {
+            entries.push(HistoryEntry {
+                year: *last as f64,
+                tier: t.clone(),
+                from: Some(earlier.display().to_string()),
+            });
+        }
+        // rebuild the earlier history records, then this year's entry
+        if let Fact::Record(pf) = &prev_facts.root {
+            if let Some(Fact::List(items)) = pf.get(hi) {
+                records.extend(items.iter().cloned());
+            }
+        }
+        if let Some(t) = &a.tier {
+            let mut r = vec![Fact::Null; rec.fields.len()];
+            for (k, f) in rec.fields.iter().enumerate() {
+                r[k] = match &*f.name {
+                    "year" => Fact::Num(*last as f64),
+                    "tier" => Fact::Text(t.as_str().into()),
+                    other => a
+                        .history_fields
+                        .iter()
+                        .find(|(n, _)| n == other)
+                        .map(|(_, v)| match v {
+                            serde_json::Value::Bool(b) => Fact::Bool(*b),
+                            serde_json::Value::Number(n) => {
+                                n.as_f64().map(Fact::Num).unwrap_or(Fact::Null)
+                            }
+                            serde_json::Value::String(s) => Fact::Text(s.as_str().into()),
+                            _ => Fact::Null,
+                        })
+                        .unwrap_or(Fact::Null),
+                };
+            }
+            records.push(Fact::Record(r));
+        }
+    }
+    if !records.is_empty() {
+        fields[hi] = Fact::List(records);
+    }
+    Ok((facts, entries))
 }

@@ -338,7 +338,7 @@ impl Checker {
                 let mut scope = Scope::new(Ctx::Placement);
                 let (body, ty) = if d.params.is_empty() {
                     self.expr(&d.body, &mut scope)
-                } else if d.name == "tier_label" && d.params.len() == 1 {
+                } else if (d.name == "tier_label" || d.name == "tier_rank") && d.params.len() == 1 {
                     // the output hook: called by the engine with a tier
                     scope.push(&d.params[0], Ty::Enum(self.tier_variants.clone()));
                     self.expr(&d.body, &mut scope)
@@ -580,6 +580,9 @@ impl Checker {
         let tier_label_def = defs
             .iter()
             .position(|d| d.name == "tier_label" && d.arity == 1);
+        let tier_rank_def = defs
+            .iter()
+            .position(|d| d.name == "tier_rank" && d.arity == 1);
         Some(RulePack {
             name: pack.name.clone(),
             title: pack.title.clone(),
@@ -601,6 +604,7 @@ impl Checker {
             previous_tier_def,
             movement_def,
             tier_label_def,
+            tier_rank_def,
             criteria_rec: self.criteria_rec.clone(),
         })
     }

@@ -148,6 +148,9 @@ pub struct Assessment {
     pub steps: Vec<StepResult>,
     pub warnings: Vec<String>,
     pub rationale: String,
+    /// Values of the pack's `history_<field>` defs after placement: the
+    /// extra fields of this year's entry in a later year's history.
+    pub history_fields: Vec<(String, Json)>,
 }
 
 impl Assessment {
@@ -273,6 +276,18 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         ));
     }
 
+    let history_fields = pack
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.arity == 0 && d.name.starts_with("history_"))
+        .map(|(i, d)| {
+            (
+                d.name["history_".len()..].to_string(),
+                to_json(&ev.def(i, vec![])),
+            )
+        })
+        .collect();
     let previous_tier = pack
         .previous_tier_def
         .and_then(|d| text_of(&ev.def(d, vec![])));
@@ -337,6 +352,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         steps,
         warnings,
         rationale: sentences.join(" "),
+        history_fields,
     }
 }
 
@@ -544,7 +560,11 @@ impl<'a> Ev<'a> {
         }
     }
 
-    /// Evaluates `let`s, then the first branch whose condition holds.
+    /// Evaluates `let`s, then the branches in order. The first branch whose
+    /// condition holds decides, unless an earlier condition was unknown and
+    /// that branch would give another result: then the outcome depends on
+    /// the unknown facts and is unknown. (When every branch that might have
+    /// fired gives the same result, the unknown facts do not matter.)
     fn body(&mut self, body: &Body) -> Fired<'a> {
         let mut fr = vec![Value::Unknown; body.frame.max(1)];
         for (slot, e) in &body.lets {
@@ -553,6 +573,9 @@ impl<'a> Ev<'a> {
                 *s = v;
             }
         }
+        // results of earlier branches whose condition was unknown
+        let mut maybe: Vec<Value<'a>> = vec![];
+        let mut missing: Vec<String> = vec![];
         for (index, b) in body.branches.iter().enumerate() {
             let start = self.reads.len();
             let holds = match &b.when {
@@ -562,6 +585,9 @@ impl<'a> Ev<'a> {
             match holds {
                 Some(true) => {
                     let result = self.eval(&b.result, &mut fr);
+                    if maybe.iter().any(|m| !same_result(m, &result)) {
+                        return Fired::Unknown(missing);
+                    }
                     let because = b.because.as_ref().map(|e| display(&self.eval(e, &mut fr)));
                     return Fired::Yes {
                         result,
@@ -572,25 +598,34 @@ impl<'a> Ev<'a> {
                 }
                 Some(false) => continue,
                 None => {
-                    let mut missing: Vec<String> = self.reads[start..]
+                    let mut here: Vec<String> = self.reads[start..]
                         .iter()
                         .filter(|r| r.value.is_null())
                         .map(|r| r.path.clone())
                         .collect();
-                    if missing.is_empty() {
-                        missing = self
+                    if here.is_empty() {
+                        here = self
                             .reads
                             .iter()
                             .filter(|r| r.value.is_null() || r.value == "unknown")
                             .map(|r| r.path.clone())
                             .collect();
                     }
-                    missing.dedup();
-                    return Fired::Unknown(missing);
+                    for m in here {
+                        if !missing.contains(&m) {
+                            missing.push(m);
+                        }
+                    }
+                    let r = self.eval(&b.result, &mut fr);
+                    maybe.push(r);
                 }
             }
         }
-        Fired::No
+        if maybe.is_empty() {
+            Fired::No
+        } else {
+            Fired::Unknown(missing)
+        }
     }
 
     fn def(&mut self, i: usize, args: Vec<Value<'a>>) -> Value<'a> {
@@ -1139,5 +1174,24 @@ fn unknown_because(missing: &[String]) -> String {
             String::new()
         };
         format!("cannot be decided: {}{more} not known", shown.join(", "))
+    }
+}
+
+/// Calls a one-argument output hook (`tier_label`, `tier_rank`) with a text
+/// argument; `None` when the hook is missing or gives unknown.
+pub fn call_hook(pack: &RulePack, facts: &Facts, def: Option<usize>, arg: &str) -> Option<Json> {
+    let d = def?;
+    let mut ev = Ev::new(pack, &facts.root);
+    let v = ev.def(d, vec![Value::Text(arg.into())]);
+    match v {
+        Value::Unknown => None,
+        other => Some(to_json(&other)),
+    }
+}
+
+fn same_result(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Unknown, Value::Unknown) => true,
+        _ => equal(a, b),
     }
 }

@@ -665,3 +665,91 @@ fn is_yaml11_bool(s: &str) -> bool {
         "yes" | "no" | "y" | "n" | "on" | "off" | "true" | "false"
     )
 }
+
+/// Types one YAML value (given as text, e.g. from `--set PATH=VALUE`)
+/// against `ty`; `file` is the index of `text` in `sources`.
+pub fn typed_value(
+    pack: &RulePack,
+    sources: &SourceMap,
+    file: u32,
+    ty: &Ty,
+    path: &str,
+) -> Result<Fact, Vec<Diagnostic>> {
+    let text = sources.text(file);
+    let node = parse_yaml(
+        if text.trim().is_empty() { "null" } else { text },
+        file,
+        sources,
+    )
+    .map_err(|d| vec![d])?;
+    let mut t = Typer {
+        sources,
+        file,
+        diags: vec![],
+        tiers: pack.tier_variants.clone(),
+    };
+    let v = t.value(&node, ty, path);
+    if t.diags.is_empty() {
+        Ok(v)
+    } else {
+        Err(t.diags)
+    }
+}
+
+/// Converts the located node of one value (a scenario's `set` entry).
+pub fn typed_node(
+    pack: &RulePack,
+    sources: &SourceMap,
+    file: u32,
+    node: &Spanned<YNode>,
+    ty: &Ty,
+    path: &str,
+) -> Result<Fact, Vec<Diagnostic>> {
+    let mut t = Typer {
+        sources,
+        file,
+        diags: vec![],
+        tiers: pack.tier_variants.clone(),
+    };
+    let v = t.value(node, ty, path);
+    if t.diags.is_empty() {
+        Ok(v)
+    } else {
+        Err(t.diags)
+    }
+}
+
+/// The span of a located node in `sources`.
+pub fn node_span(sources: &SourceMap, file: u32, n: &Spanned<YNode>) -> Span {
+    let loc = n.referenced;
+    let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
+    Span::new(file, off, off + 1)
+}
+
+/// Reads only the `expect:` entry of a document (used by scenario files).
+pub fn expect_only(
+    pack: &RulePack,
+    sources: &SourceMap,
+    file: u32,
+    doc: &Spanned<YNode>,
+) -> Result<Option<Expect>, Vec<Diagnostic>> {
+    let mut t = Typer {
+        sources,
+        file,
+        diags: vec![],
+        tiers: pack.tier_variants.clone(),
+    };
+    let mut out = None;
+    if let YNode::Map(entries) = &doc.value {
+        for (k, v) in entries {
+            if matches!(&k.value, YNode::Str(s) if s == "expect") {
+                out = Some(t.expect(pack, v));
+            }
+        }
+    }
+    if t.diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(t.diags)
+    }
+}

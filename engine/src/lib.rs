@@ -24,6 +24,9 @@ pub mod explain;
 pub mod facts;
 pub mod pack;
 pub mod parse;
+pub mod report;
+pub mod scenario;
+pub mod whatif;
 
 use diag::{Code, Diagnostic, SourceMap};
 use std::path::Path;

@@ -294,6 +294,9 @@ pub struct RulePack {
     pub movement_def: Option<usize>,
     /// Index of a one-argument def named `tier_label`: how a tier reads.
     pub tier_label_def: Option<usize>,
+    /// Index of a one-argument def named `tier_rank`: lower is better
+    /// (used by reform search to compare tiers).
+    pub tier_rank_def: Option<usize>,
     /// The record type of one entry of the builtin `criteria` list.
     pub criteria_rec: Rc<RecTy>,
 }

@@ -25,6 +25,10 @@ pub struct Args {
     /// Ignore the `findings:` block: recommend from objective facts alone
     #[arg(long)]
     no_findings: bool,
+    /// Show the placement history used, and where each year came from
+    /// (stated in the file, or assessed from cases/<year>/<same name>.yaml)
+    #[arg(long)]
+    history: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -39,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut loaded = vec![];
     let mut failed = false;
     for f in &args.files {
-        match case::load(&pack, f, opts) {
+        match case::load_with_history(&pack, f, opts) {
             Ok(facts) => loaded.push(facts),
             Err(e) => {
                 eprint!("{}", e.render());
@@ -50,11 +54,26 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if failed {
         return Ok(Exit::Failed);
     }
-    let assessments: Vec<tiers::Assessment> =
-        loaded.iter().map(|f| tiers::evaluate(&pack, f)).collect();
+    let assessments: Vec<tiers::Assessment> = loaded
+        .iter()
+        .map(|(f, _)| tiers::evaluate(&pack, f))
+        .collect();
     let out = match args.format {
         Fmt::Json => {
-            let docs: Vec<serde_json::Value> = assessments.iter().map(explain::to_json).collect();
+            let docs: Vec<serde_json::Value> = assessments
+                .iter()
+                .zip(&loaded)
+                .map(|(a, (_, h))| {
+                    let mut v = explain::to_json(a);
+                    if args.history {
+                        v["history_used"] = serde_json::json!(h
+                            .iter()
+                            .map(|e| serde_json::json!({"year": e.year, "tier": e.tier, "from": e.from}))
+                            .collect::<Vec<_>>());
+                    }
+                    v
+                })
+                .collect();
             let doc = if docs.len() == 1 {
                 docs.into_iter().next().unwrap_or_default()
             } else {
@@ -70,11 +89,41 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             };
             assessments
                 .iter()
-                .map(|a| explain::render(a, f))
+                .zip(&loaded)
+                .map(|(a, (_, h))| {
+                    let mut s = String::new();
+                    if args.history {
+                        s.push_str(&history_block(h));
+                    }
+                    s.push_str(&explain::render(a, f));
+                    s
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         }
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(Exit::Ok)
+}
+
+fn history_block(h: &[case::HistoryEntry]) -> String {
+    let mut s = String::from("History used\n");
+    if h.is_empty() {
+        s.push_str("  (none: the file states no history and no earlier year's file was found)\n");
+    }
+    let mut sorted: Vec<&case::HistoryEntry> = h.iter().collect();
+    sorted.sort_by(|a, b| a.year.total_cmp(&b.year));
+    for e in sorted {
+        let from = match &e.from {
+            Some(f) => format!("assessed from {f}"),
+            None => "stated in the facts file".to_string(),
+        };
+        s.push_str(&format!(
+            "  {}  {:<8} {from}\n",
+            tiers::eval::fmt_num(e.year),
+            e.tier
+        ));
+    }
+    s.push('\n');
+    s
 }

@@ -3,7 +3,10 @@
 
 mod assess;
 mod check;
+mod diff;
+mod reforms;
 mod test;
+mod whatif;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,6 +41,12 @@ enum Cmd {
     Check(check::Args),
     /// Run every `expect:` block under the given paths
     Test(test::Args),
+    /// The assessment before and after a change to the facts
+    Whatif(whatif::Args),
+    /// The smallest sets of reform levers that reach a target
+    Reforms(reforms::Args),
+    /// Which cases change when the rules change
+    Diff(diff::Args),
 }
 
 /// Where the rule pack is, unless `--rules` says otherwise.
@@ -51,6 +60,9 @@ fn main() -> ExitCode {
         Cmd::Assess(a) => assess::run(a),
         Cmd::Check(a) => check::run(a),
         Cmd::Test(a) => test::run(a),
+        Cmd::Whatif(a) => whatif::run(a),
+        Cmd::Reforms(a) => reforms::run(a),
+        Cmd::Diff(a) => diff::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -1,0 +1,213 @@
+use crate::assess::Fmt;
+use crate::{default_rules, Exit};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tiers::case::{self, LoadOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Case files or directories (default: cases/)
+    paths: Vec<PathBuf>,
+    /// The rule pack to compare against: a directory, or git:REV for the
+    /// pack as it was at a revision of this repository
+    #[arg(long)]
+    base_rules: String,
+    /// The changed rule pack directory
+    #[arg(long, default_value_os_t = default_rules())]
+    rules: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Fmt,
+}
+
+/// One case whose assessment differs between the two packs.
+struct Row {
+    case: String,
+    tier: Option<(String, String)>,
+    criteria: Vec<(String, String, String)>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let base = match args.base_rules.strip_prefix("git:") {
+        Some(rev) => match from_git(rev, &args.rules) {
+            Ok(files) => tiers::load_pack_from(files),
+            Err(e) => anyhow::bail!("cannot read the rule pack at `{rev}`: {e}"),
+        },
+        None => tiers::load_pack(Path::new(&args.base_rules)),
+    };
+    let base = match base {
+        Ok(p) => p,
+        Err(f) => {
+            eprint!("{}", f.render());
+            eprintln!("error: the base rule pack does not check");
+            return Ok(Exit::Failed);
+        }
+    };
+    let new = match crate::load_pack(&args.rules) {
+        Ok(p) => p,
+        Err(e) => return Ok(e),
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("cases")]
+    } else {
+        args.paths
+    };
+    let mut rows = vec![];
+    let mut total = 0;
+    for file in case::collect(&paths) {
+        total += 1;
+        let shown = file.display().to_string();
+        let (b, n) = (
+            case::load(&base, &file, LoadOptions::default()),
+            case::load(&new, &file, LoadOptions::default()),
+        );
+        let (b, n) = match (b, n) {
+            (Ok(b), Ok(n)) => (tiers::evaluate(&base, &b), tiers::evaluate(&new, &n)),
+            (b, n) => {
+                if b.is_ok() != n.is_ok() {
+                    let which = if b.is_ok() { "new" } else { "base" };
+                    rows.push(Row {
+                        case: shown,
+                        tier: Some((
+                            "loads".into(),
+                            format!("does not load under the {which} rules"),
+                        )),
+                        criteria: vec![],
+                    });
+                }
+                continue;
+            }
+        };
+        let tier = (b.tier != n.tier).then(|| {
+            (
+                b.tier.clone().unwrap_or_else(|| "undecided".into()),
+                n.tier.clone().unwrap_or_else(|| "undecided".into()),
+            )
+        });
+        let mut criteria = vec![];
+        for c in &n.criteria {
+            let before = b
+                .outcome(&c.id)
+                .map(|o| o.as_str().to_string())
+                .unwrap_or_else(|| "absent".into());
+            if before != c.outcome.as_str() {
+                criteria.push((c.id.clone(), before, c.outcome.as_str().to_string()));
+            }
+        }
+        for c in &b.criteria {
+            if n.outcome(&c.id).is_none() {
+                criteria.push((
+                    c.id.clone(),
+                    c.outcome.as_str().to_string(),
+                    "absent".into(),
+                ));
+            }
+        }
+        if tier.is_some() || !criteria.is_empty() {
+            rows.push(Row {
+                case: shown,
+                tier,
+                criteria,
+            });
+        }
+    }
+    let out = render(&rows, total, &args.base_rules, &args.rules, args.format);
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(if rows.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Changed
+    })
+}
+
+fn render(rows: &[Row], total: usize, base: &str, new: &Path, format: Fmt) -> String {
+    match format {
+        Fmt::Json => {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "case": r.case,
+                        "tier": r.tier.as_ref().map(|(a, b)| serde_json::json!({"base": a, "new": b})),
+                        "criteria": r.criteria.iter().map(|(id, a, b)| serde_json::json!({"id": id, "base": a, "new": b})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({"base": base, "rules": new.display().to_string(), "cases": total, "changed": v}))
+                .unwrap_or_default()
+                + "\n"
+        }
+        Fmt::Md => {
+            let mut s = format!(
+                "{} of {total} cases change between `{base}` and `{}`\n\n",
+                rows.len(),
+                new.display()
+            );
+            if !rows.is_empty() {
+                s.push_str("| case | tier | criteria |\n|---|---|---|\n");
+                for r in rows {
+                    let t = r
+                        .tier
+                        .as_ref()
+                        .map(|(a, b)| format!("{a} → {b}"))
+                        .unwrap_or_default();
+                    let c: Vec<String> = r
+                        .criteria
+                        .iter()
+                        .map(|(id, a, b)| format!("`{id}` {a} → {b}"))
+                        .collect();
+                    s.push_str(&format!("| {} | {t} | {} |\n", r.case, c.join("<br>")));
+                }
+            }
+            s
+        }
+        Fmt::Text => {
+            let mut s = String::new();
+            for r in rows {
+                s.push_str(&format!("{}\n", r.case));
+                if let Some((a, b)) = &r.tier {
+                    s.push_str(&format!("  tier: {a} -> {b}\n"));
+                }
+                for (id, a, b) in &r.criteria {
+                    s.push_str(&format!("  {id}: {a} -> {b}\n"));
+                }
+            }
+            s.push_str(&format!(
+                "{} of {total} cases change between {base} and {}\n",
+                rows.len(),
+                new.display()
+            ));
+            s
+        }
+    }
+}
+
+/// The `*.rules` files of the pack directory as they were at `rev`.
+fn from_git(rev: &str, dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let dir = dir.display().to_string();
+    let dir = dir.trim_end_matches('/');
+    let ls = std::process::Command::new("git")
+        .args(["ls-tree", "--name-only", &format!("{rev}:{dir}")])
+        .output()?;
+    if !ls.status.success() {
+        anyhow::bail!("{}", String::from_utf8_lossy(&ls.stderr).trim());
+    }
+    let mut out = vec![];
+    for name in String::from_utf8_lossy(&ls.stdout)
+        .lines()
+        .filter(|n| n.ends_with(".rules"))
+    {
+        let spec = format!("{rev}:{dir}/{name}");
+        let show = std::process::Command::new("git")
+            .args(["show", &spec])
+            .output()?;
+        if !show.status.success() {
+            anyhow::bail!("{}", String::from_utf8_lossy(&show.stderr).trim());
+        }
+        out.push((spec, show.stdout));
+    }
+    if out.is_empty() {
+        anyhow::bail!("no *.rules files in {dir} at {rev}");
+    }
+    Ok(out)
+}

@@ -1,0 +1,115 @@
+use crate::assess::Fmt;
+use crate::{default_rules, Exit};
+use std::io::Write;
+use std::path::PathBuf;
+use tiers::case::{self, LoadOptions};
+use tiers::whatif::{self, Target};
+use tiers::Outcome;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The facts file
+    facts: PathBuf,
+    /// A tier to reach (or better), or a criterion id to make met; default: the next tier up
+    #[arg(long)]
+    target: Option<String>,
+    /// The largest set of levers to try
+    #[arg(long, default_value_t = 3)]
+    max_size: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Fmt,
+    /// The rule pack directory
+    #[arg(long, default_value_os_t = default_rules())]
+    rules: PathBuf,
+    /// Ignore `findings:`: judgments are derived, so levers can move them
+    #[arg(long)]
+    no_findings: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let pack = match crate::load_pack(&args.rules) {
+        Ok(p) => p,
+        Err(e) => return Ok(e),
+    };
+    let facts = match case::load(
+        &pack,
+        &args.facts,
+        LoadOptions {
+            no_findings: args.no_findings,
+        },
+    ) {
+        Ok(f) => f,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return Ok(Exit::Failed);
+        }
+    };
+    let base = tiers::evaluate(&pack, &facts);
+    let target = match &args.target {
+        Some(t) if pack.tier_variants.contains(t) => Target::Tier(t.clone()),
+        Some(t) if pack.criterion_index(t).is_some() => Target::Criterion(t.clone()),
+        Some(t) => {
+            let mut names: Vec<&str> = pack.tier_variants.iter().map(String::as_str).collect();
+            names.extend(pack.criteria.iter().map(|c| c.id.as_str()));
+            let hint = tiers::diag::did_you_mean(t, names);
+            eprintln!(
+                "error[bad-value]: `--target {t}` is neither a tier nor a criterion{}",
+                hint.map(|h| format!("\n  = help: did you mean `{h}`?"))
+                    .unwrap_or_default()
+            );
+            return Ok(Exit::Failed);
+        }
+        None => Target::Tier(next_tier_up(&pack, &facts, base.tier.as_deref())),
+    };
+    let result = whatif::reforms(&pack, &facts, target.clone(), args.max_size);
+    // with a tier target, also say which levers fix each criterion not met
+    let mut per = vec![];
+    if matches!(target, Target::Tier(_)) {
+        for c in base
+            .criteria
+            .iter()
+            .filter(|c| c.outcome == Outcome::NotMet)
+        {
+            per.push((
+                c.id.clone(),
+                whatif::reforms(
+                    &pack,
+                    &facts,
+                    Target::Criterion(c.id.clone()),
+                    args.max_size.min(2),
+                ),
+            ));
+        }
+    }
+    let fmt = match args.format {
+        Fmt::Text => tiers::explain::Format::Text,
+        Fmt::Md => tiers::explain::Format::Md,
+        Fmt::Json => tiers::explain::Format::Json,
+    };
+    let out = tiers::report::reforms(&result, &base.country, &per, fmt);
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(Exit::Ok)
+}
+
+/// The tier one step better than `current` by the pack's `tier_rank`.
+fn next_tier_up(
+    pack: &tiers::RulePack,
+    facts: &tiers::facts::Facts,
+    current: Option<&str>,
+) -> String {
+    let rank = |t: &str| {
+        tiers::eval::call_hook(pack, facts, pack.tier_rank_def, t).and_then(|j| j.as_f64())
+    };
+    let cur = current.and_then(rank).unwrap_or(f64::MAX);
+    pack.tier_variants
+        .iter()
+        .filter_map(|t| {
+            rank(t)
+                .filter(|r| *r > 0.0 && *r < cur)
+                .map(|r| (r, t.clone()))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| current.unwrap_or_default().to_string())
+}

@@ -1,0 +1,321 @@
+//! Changing facts: `--set PATH=VALUE`, reform levers, and scenario files
+//! (`base:` a facts file, `note:`, `set:` changes, optional `expect:`).
+
+use crate::ast::Span;
+use crate::check::resolve_path;
+use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
+use crate::facts::{self, Fact, Facts, YNode};
+use crate::pack::{CLever, Const, PathSeg, RecTy, RulePack, Ty};
+use crate::Failure;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// One change to the facts: a path (with `[*]` for every element) and the
+/// new value.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub path: String,
+    pub segs: Vec<PathSeg>,
+    pub value: Fact,
+}
+
+/// Parses `PATH=VALUE` (VALUE is YAML: `true`, `20`, `cumulative`, `null`,
+/// `[adult_sex, child_sex]`) against the pack's facts schema.
+pub fn parse_set(pack: &RulePack, arg: &str) -> Result<Change, Failure> {
+    let mut sources = SourceMap::default();
+    let id = sources.add("--set", arg);
+    let Some((path, value)) = arg.split_once('=') else {
+        return Err(Failure::new(
+            sources,
+            vec![Diagnostic::new(
+                Code::BadPath,
+                format!("`{arg}` is not PATH=VALUE"),
+                Span::new(id, 0, arg.len()),
+            )
+            .help("e.g. --set law.provisions[0].fine=cumulative")],
+        ));
+    };
+    let path = path.trim();
+    let (segs, ty) = resolve_path(&pack.root, path).map_err(|(msg, help)| {
+        let mut d = Diagnostic::new(Code::BadPath, msg, Span::new(id, 0, path.len()));
+        d.help = help;
+        Failure::new(sources.clone(), vec![d])
+    })?;
+    let mut vsources = SourceMap::default();
+    let vid = vsources.add(format!("--set {path}"), value.trim());
+    let value = facts::typed_value(pack, &vsources, vid, &ty, path)
+        .map_err(|ds| Failure::new(vsources.clone(), ds))?;
+    Ok(Change {
+        path: path.to_string(),
+        segs,
+        value,
+    })
+}
+
+/// The changes a lever makes.
+pub fn lever_changes(lever: &CLever) -> Vec<Change> {
+    lever
+        .sets
+        .iter()
+        .map(|(segs, c, path)| Change {
+            path: path.clone(),
+            segs: segs.clone(),
+            value: match c {
+                Const::Null => Fact::Null,
+                Const::Bool(b) => Fact::Bool(*b),
+                Const::Num(n) => Fact::Num(*n),
+                Const::Text(t) => Fact::Text(t.clone()),
+            },
+        })
+        .collect()
+}
+
+/// Applies a change to the facts. Records missing on the way are created
+/// (all their fields unknown); a missing list or element is an error.
+pub fn apply(root: &mut Fact, schema: &Rc<RecTy>, change: &Change) -> Result<(), String> {
+    set_at(
+        root,
+        &Ty::Record(schema.clone()),
+        &change.segs,
+        &change.value,
+        &change.path,
+    )
+}
+
+fn empty_record(ty: &Ty) -> Fact {
+    match ty {
+        Ty::Record(r) => Fact::Record(vec![Fact::Null; r.fields.len()]),
+        _ => Fact::Null,
+    }
+}
+
+fn set_at(
+    cur: &mut Fact,
+    ty: &Ty,
+    segs: &[PathSeg],
+    value: &Fact,
+    path: &str,
+) -> Result<(), String> {
+    let Some((first, rest)) = segs.split_first() else {
+        *cur = value.clone();
+        return Ok(());
+    };
+    match first {
+        PathSeg::Field(i, name) => {
+            let Ty::Record(r) = ty else {
+                return Err(format!("`{path}`: not a record at `{name}`"));
+            };
+            if cur.is_null() {
+                *cur = empty_record(ty);
+            }
+            let Fact::Record(fields) = cur else {
+                return Err(format!("`{path}`: not a record at `{name}`"));
+            };
+            let fty = &r.fields[*i].ty;
+            let slot = fields
+                .get_mut(*i)
+                .ok_or_else(|| format!("`{path}`: no field `{name}`"))?;
+            set_at(slot, fty, rest, value, path)
+        }
+        PathSeg::Each | PathSeg::Index(_) => {
+            let Ty::List(elem) = ty else {
+                return Err(format!("`{path}`: not a list"));
+            };
+            let Fact::List(items) = cur else {
+                return Err(format!(
+                    "`{path}`: the list is not given, so it has no elements to change"
+                ));
+            };
+            match first {
+                PathSeg::Index(i) => {
+                    let n = items.len();
+                    let item = items.get_mut(*i).ok_or_else(|| {
+                        format!("`{path}`: the list has {n} element(s), so there is no [{i}]")
+                    })?;
+                    set_at(item, elem, rest, value, path)
+                }
+                _ => {
+                    for item in items.iter_mut() {
+                        set_at(item, elem, rest, value, path)?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Applies changes, reporting a bad path as a diagnostic.
+pub fn apply_all(pack: &RulePack, facts: &mut Facts, changes: &[Change]) -> Result<(), Failure> {
+    for c in changes {
+        if let Err(msg) = apply(&mut facts.root, &pack.root, c) {
+            let mut sources = SourceMap::default();
+            let id = sources.add("--set", c.path.clone());
+            return Err(Failure::new(
+                sources,
+                vec![Diagnostic::new(
+                    Code::BadPath,
+                    msg,
+                    Span::new(id, 0, c.path.len()),
+                )],
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A scenario file, read.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub base: PathBuf,
+    pub note: Option<String>,
+    pub changes: Vec<Change>,
+    /// The scenario's own `expect:` (the base file's does not carry over).
+    pub expect: Option<facts::Expect>,
+}
+
+/// Reads a scenario file if `node` is one (a mapping with `base:`).
+pub fn read_scenario(
+    pack: &RulePack,
+    sources: &SourceMap,
+    file: u32,
+    node: &serde_saphyr::Spanned<YNode>,
+    dir: &Path,
+) -> Option<Result<Scenario, Vec<Diagnostic>>> {
+    let YNode::Map(entries) = &node.value else {
+        return None;
+    };
+    let key = |k: &serde_saphyr::Spanned<YNode>| match &k.value {
+        YNode::Str(s) => s.clone(),
+        _ => String::new(),
+    };
+    if !entries.iter().any(|(k, _)| key(k) == "base") {
+        return None;
+    }
+    let mut diags = vec![];
+    let mut base = None;
+    let mut note = None;
+    let mut changes = vec![];
+    let mut expect_node = None;
+    for (k, v) in entries {
+        match key(k).as_str() {
+            "base" => match &v.value {
+                YNode::Str(s) => base = Some(dir.join(s)),
+                _ => diags.push(Diagnostic::new(
+                    Code::WrongType,
+                    "`base` must be the path of a facts file".into(),
+                    facts::node_span(sources, file, v),
+                )),
+            },
+            "note" => {
+                if let YNode::Str(s) = &v.value {
+                    note = Some(s.clone());
+                }
+            }
+            "expect" => expect_node = Some(v.clone()),
+            "set" => {
+                let items: Vec<(String, serde_saphyr::Spanned<YNode>, Span)> = match &v.value {
+                    YNode::Map(m) => m
+                        .iter()
+                        .map(|(k, v)| (key(k), v.clone(), facts::node_span(sources, file, k)))
+                        .collect(),
+                    YNode::Seq(s) => s
+                        .iter()
+                        .filter_map(|e| match &e.value {
+                            YNode::Map(m) => {
+                                let p = m.iter().find(|(k, _)| key(k) == "path").map(|(_, v)| v);
+                                let val = m
+                                    .iter()
+                                    .find(|(k, _)| key(k) == "value")
+                                    .map(|(_, v)| v.clone());
+                                match (p, val) {
+                                    (Some(p), Some(val)) => match &p.value {
+                                        YNode::Str(ps) => Some((
+                                            ps.clone(),
+                                            val,
+                                            facts::node_span(sources, file, p),
+                                        )),
+                                        _ => None,
+                                    },
+                                    _ => {
+                                        diags.push(Diagnostic::new(
+                                            Code::BadPath,
+                                            "each `set` entry needs `path` and `value`".into(),
+                                            facts::node_span(sources, file, e),
+                                        ));
+                                        None
+                                    }
+                                }
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => vec![],
+                };
+                for (path, val, span) in items {
+                    match resolve_path(&pack.root, &path) {
+                        Ok((segs, ty)) => {
+                            match facts::typed_node(pack, sources, file, &val, &ty, &path) {
+                                Ok(value) => changes.push(Change { path, segs, value }),
+                                Err(ds) => diags.extend(ds),
+                            }
+                        }
+                        Err((msg, help)) => {
+                            let mut d = Diagnostic::new(Code::BadPath, msg, span);
+                            d.help = help;
+                            diags.push(d);
+                        }
+                    }
+                }
+            }
+            other => {
+                let hint = did_you_mean(other, ["base", "note", "set", "expect"]);
+                let mut d = Diagnostic::new(
+                    Code::UnknownKey,
+                    format!("unknown key `{other}` in a scenario"),
+                    facts::node_span(sources, file, k),
+                );
+                d.help = Some(match hint {
+                    Some(h) => format!("did you mean `{h}`?"),
+                    None => "a scenario has `base`, `note`, `set` and `expect`".into(),
+                });
+                diags.push(d);
+            }
+        }
+    }
+    let expect = expect_node.map(|n| {
+        let doc = serde_saphyr::Spanned {
+            value: YNode::Map(vec![(
+                serde_saphyr::Spanned {
+                    value: YNode::Str("expect".into()),
+                    referenced: n.referenced,
+                    defined: n.defined,
+                },
+                n.clone(),
+            )]),
+            referenced: n.referenced,
+            defined: n.defined,
+        };
+        facts::expect_only(pack, sources, file, &doc)
+    });
+    let expect = match expect {
+        Some(Ok(e)) => e,
+        Some(Err(ds)) => {
+            diags.extend(ds);
+            None
+        }
+        None => None,
+    };
+    let Some(base) = base else {
+        return Some(Err(diags));
+    };
+    if !diags.is_empty() {
+        return Some(Err(diags));
+    }
+    Some(Ok(Scenario {
+        base,
+        note,
+        changes,
+        expect,
+    }))
+}
