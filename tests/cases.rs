@@ -61,3 +61,20 @@ fn agreement_figures_in_docs_are_current() {
         );
     }
 }
+
+#[test]
+fn every_branch_of_the_shipped_pack_is_reached_by_a_case() {
+    let pack = tvpa();
+    let rows = case::coverage(&pack, &[root().join("cases")], LoadOptions::default());
+    let unreached: Vec<String> = rows
+        .iter()
+        .filter(|r| r.cases.is_empty())
+        .map(|r| format!("{} {} #{} ({})", r.kind, r.name, r.branch + 1, r.location))
+        .collect();
+    assert!(rows.len() > 40, "coverage rows: {}", rows.len());
+    assert!(
+        unreached.is_empty(),
+        "branches no case reaches:\n{}",
+        unreached.join("\n")
+    );
+}

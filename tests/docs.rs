@@ -70,3 +70,98 @@ fn readme_quick_start_is_current() {
         );
     }
 }
+
+/// Splits a command line on spaces, keeping 'single-quoted' words whole.
+fn words(line: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn tiers_bin() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The copy of the pack with the four-year bar at sixteen that the
+/// maintainers' guide diffs against.
+fn make_stricter_example() {
+    let dir = root().join("target/guide-example/stricter");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for e in std::fs::read_dir(root().join("rules/tvpa"))
+        .expect("pack")
+        .flatten()
+    {
+        let mut text = std::fs::read_to_string(e.path()).expect("read");
+        if e.file_name() == "10-params.rules" {
+            text = text.replacen("  from 2001 = 4\n", "  from 2001 = 16\n", 1);
+        }
+        std::fs::write(dir.join(e.file_name()), text).expect("write");
+    }
+}
+
+#[test]
+fn guide_commands_print_what_the_guides_show() {
+    make_stricter_example();
+    for guide in [
+        "docs/guide-legal-advisors.md",
+        "docs/guide-rule-maintainers.md",
+    ] {
+        let doc = std::fs::read_to_string(root().join(guide)).expect("guide");
+        let examples = blocks(&doc, "console");
+        assert!(examples.len() >= 3, "{guide} should show commands");
+        for ex in examples {
+            let mut lines = ex.lines();
+            let cmd = lines.next().unwrap_or_default();
+            let args = words(
+                cmd.strip_prefix("$ tiers ")
+                    .unwrap_or_else(|| panic!("{guide}: `{cmd}` is not a tiers command")),
+            );
+            let out = std::process::Command::new(tiers_bin())
+                .args(&args)
+                .current_dir(root())
+                .output()
+                .expect("runs");
+            let got = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let got: Vec<&str> = got.trim_end().lines().collect();
+            let want: Vec<&str> = lines.collect();
+            match want.iter().position(|l| *l == "...") {
+                // `...` elides the middle: the lines around it open and close the output
+                Some(i) => {
+                    assert!(
+                        got.starts_with(&want[..i]),
+                        "{guide}: `{cmd}` starts differently:\n{}",
+                        got.join("\n")
+                    );
+                    assert!(
+                        got.ends_with(&want[i + 1..]),
+                        "{guide}: `{cmd}` ends differently:\n{}",
+                        got.join("\n")
+                    );
+                }
+                None => assert_eq!(got, want, "{guide}: `{cmd}` prints something else"),
+            }
+        }
+    }
+}

@@ -27,7 +27,15 @@ pub fn delta(d: &Delta, changes: &[String], note: Option<&str>, format: Format) 
 fn delta_text(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     let b = &d.before;
     let a = &d.after;
-    let year = b.year.map(crate::eval::fmt_num).unwrap_or_default();
+    let year = match (b.year, a.year) {
+        (Some(x), Some(y)) if x != y => format!(
+            "{} edition, judged as {}",
+            crate::eval::fmt_num(x),
+            crate::eval::fmt_num(y)
+        ),
+        (Some(x), _) => crate::eval::fmt_num(x),
+        _ => String::new(),
+    };
     let mut out = format!("What if: {} ({year})\n", b.country);
     if let Some(n) = note {
         out.push_str(&format!("  {n}\n"));
