@@ -78,3 +78,22 @@ fn every_branch_of_the_shipped_pack_is_reached_by_a_case() {
         unreached.join("\n")
     );
 }
+
+#[test]
+fn the_fast_path_decides_as_the_explained_one() {
+    let pack = tvpa();
+    for file in case::collect(&[root().join("cases")]) {
+        let (facts, _) =
+            case::load_with_history(&pack, &file, LoadOptions::default()).expect("loads");
+        let full = tiers::evaluate(&pack, &facts);
+        let fast = tiers::eval::decide(&pack, &facts);
+        assert_eq!(
+            fast.tier.as_deref(),
+            full.tier.as_deref(),
+            "{}",
+            file.display()
+        );
+        let outcomes: Vec<tiers::Outcome> = full.criteria.iter().map(|c| c.outcome).collect();
+        assert_eq!(fast.outcomes, outcomes, "{}", file.display());
+    }
+}

@@ -394,6 +394,8 @@ enum Fired<'a> {
 }
 
 struct Ev<'a> {
+    /// Record facts read and render reasons; off for the fast path.
+    explain: bool,
     pack: &'a RulePack,
     root: &'a Fact,
     edition: Option<f64>,
@@ -418,6 +420,7 @@ impl<'a> Ev<'a> {
             _ => None,
         };
         Ev {
+            explain: true,
             pack,
             root,
             edition,
@@ -433,8 +436,19 @@ impl<'a> Ev<'a> {
         }
     }
 
+    fn log_at(&mut self, path: &Option<Rc<PathNode>>, value: Json) {
+        if self.explain {
+            self.reads.push(Read {
+                path: path_string(path),
+                value,
+            });
+        }
+    }
+
     fn log(&mut self, path: String, value: Json) {
-        self.reads.push(Read { path, value });
+        if self.explain {
+            self.reads.push(Read { path, value });
+        }
     }
 
     fn criterion(&mut self, i: usize) -> Outcome {
@@ -588,7 +602,10 @@ impl<'a> Ev<'a> {
                     if maybe.iter().any(|m| !same_result(m, &result)) {
                         return Fired::Unknown(missing);
                     }
-                    let because = b.because.as_ref().map(|e| display(&self.eval(e, &mut fr)));
+                    let because = match &b.because {
+                        Some(e) if self.explain => Some(display(&self.eval(e, &mut fr))),
+                        _ => None,
+                    };
                     return Fired::Yes {
                         result,
                         because,
@@ -639,19 +656,19 @@ impl<'a> Ev<'a> {
     fn fact_value(&mut self, f: &'a Fact, path: Option<Rc<PathNode>>) -> Value<'a> {
         match f {
             Fact::Null => {
-                self.log(path_string(&path), Json::Null);
+                self.log_at(&path, Json::Null);
                 Value::Unknown
             }
             Fact::Bool(b) => {
-                self.log(path_string(&path), Json::Bool(*b));
+                self.log_at(&path, Json::Bool(*b));
                 Value::Bool(*b)
             }
             Fact::Num(n) => {
-                self.log(path_string(&path), num_json(*n));
+                self.log_at(&path, num_json(*n));
                 Value::Num(*n)
             }
             Fact::Text(t) => {
-                self.log(path_string(&path), Json::String(t.to_string()));
+                self.log_at(&path, Json::String(t.to_string()));
                 Value::Text(t.clone())
             }
             Fact::List(items) => {
@@ -660,7 +677,7 @@ impl<'a> Ev<'a> {
                     .all(|i| !matches!(i, Fact::Record(_) | Fact::List(_)))
                 {
                     let j = fact_json(f);
-                    self.log(path_string(&path), j);
+                    self.log_at(&path, j);
                 }
                 Value::Fact(f, path)
             }
@@ -698,14 +715,16 @@ impl<'a> Ev<'a> {
                 let mut cur: &'a Fact = self.root;
                 let mut path: Option<Rc<PathNode>> = None;
                 for (i, name) in idx.iter() {
-                    path = extend(&path, Seg::Field(name.clone()));
+                    if self.explain {
+                        path = extend(&path, Seg::Field(name.clone()));
+                    }
                     match cur {
                         Fact::Record(fields) => match fields.get(*i) {
                             Some(f) => cur = f,
                             None => return Value::Unknown,
                         },
                         _ => {
-                            self.log(path_string(&path), Json::Null);
+                            self.log_at(&path, Json::Null);
                             return Value::Unknown;
                         }
                     }
@@ -718,7 +737,7 @@ impl<'a> Ev<'a> {
                 match b {
                     Value::Fact(Fact::Record(fields), path) => match fields.get(*j) {
                         Some(f) => {
-                            let p = extend(&path, Seg::Field(name.clone()));
+                            let p = path.as_ref().and(extend(&path, Seg::Field(name.clone())));
                             self.fact_value(f, p)
                         }
                         None => Value::Unknown,
@@ -744,7 +763,9 @@ impl<'a> Ev<'a> {
                     Some(Const::Text(t)) => Value::Text(t),
                     _ => Value::Unknown,
                 };
-                self.log(format!("param {}", p.name), to_json(&v));
+                if self.explain {
+                    self.log(format!("param {}", p.name), to_json(&v));
+                }
                 v
             }
             CExpr::Def(i, args) => {
@@ -753,20 +774,24 @@ impl<'a> Ev<'a> {
             }
             CExpr::Judgment(j) => {
                 let v = self.judgment(*j);
-                let name = &self.pack.judgments[*j].name;
-                let src = self.judg[*j]
-                    .as_ref()
-                    .map(|m| m.source)
-                    .unwrap_or(Source::Unknown);
-                self.log(format!("{name} ({})", src.as_str()), to_json(&v));
+                if self.explain {
+                    let name = &self.pack.judgments[*j].name;
+                    let src = self.judg[*j]
+                        .as_ref()
+                        .map(|m| m.source)
+                        .unwrap_or(Source::Unknown);
+                    self.log(format!("{name} ({})", src.as_str()), to_json(&v));
+                }
                 v
             }
             CExpr::Is(i, o) => {
                 let got = self.criterion(*i);
-                self.log(
-                    self.pack.criteria[*i].id.clone(),
-                    Json::String(got.as_str().into()),
-                );
+                if self.explain {
+                    self.log(
+                        self.pack.criteria[*i].id.clone(),
+                        Json::String(got.as_str().into()),
+                    );
+                }
                 if got == Outcome::Unknown && *o != Outcome::Unknown {
                     Value::Unknown
                 } else {
@@ -1058,7 +1083,7 @@ fn items<'a>(v: &Value<'a>) -> Vec<Value<'a>> {
             .iter()
             .enumerate()
             .map(|(i, x)| {
-                let p = extend(path, Seg::Index(i));
+                let p = path.as_ref().and_then(|_| extend(path, Seg::Index(i)));
                 match x {
                     Fact::Null => Value::Unknown,
                     Fact::Bool(b) => Value::Bool(*b),
@@ -1193,5 +1218,50 @@ fn same_result(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Unknown, Value::Unknown) => true,
         _ => equal(a, b),
+    }
+}
+
+/// The decision alone: the tier and every criterion's outcome, without
+/// reasons, facts read or rationale (the fast path for batch runs, reform
+/// search and benchmarks). Same outcomes as [`evaluate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub tier: Option<Rc<str>>,
+    pub outcomes: Vec<Outcome>,
+}
+
+pub fn decide(pack: &RulePack, facts: &Facts) -> Decision {
+    let mut ev = Ev::new(pack, &facts.root);
+    ev.explain = false;
+    let outcomes: Vec<Outcome> = (0..pack.criteria.len()).map(|i| ev.criterion(i)).collect();
+    ev.results = Some(Rc::new(
+        pack.criteria
+            .iter()
+            .zip(&outcomes)
+            .map(|(c, o)| {
+                Value::Rec(Rc::new(vec![
+                    Value::Text(c.id.as_str().into()),
+                    Value::Text(c.meta.title.as_deref().unwrap_or("").into()),
+                    Value::Text(o.as_str().into()),
+                    Value::Text(c.meta.pillar.as_deref().unwrap_or("").into()),
+                    Value::Text("".into()),
+                ]))
+            })
+            .collect(),
+    ));
+    let mut steps = vec![];
+    let mut warnings = vec![];
+    for step in pack.steps.iter().filter(|s| s.decide) {
+        if ev.tier.is_some() {
+            break;
+        }
+        ev.place(step, &mut steps, &mut warnings);
+    }
+    for step in pack.steps.iter().filter(|s| !s.decide) {
+        ev.place(step, &mut steps, &mut warnings);
+    }
+    Decision {
+        tier: ev.tier.clone(),
+        outcomes,
     }
 }
