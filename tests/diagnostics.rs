@@ -119,3 +119,92 @@ fn the_shipped_pack_checks_clean() {
         );
     }
 }
+
+// ------------------------------------------------------------ hostile input
+// Generated here rather than committed: each must fail fast with exit code
+// 1 semantics (a diagnostic), never a panic, within the loader's limits.
+
+fn facts_failure(bytes: &[u8]) -> tiers::Failure {
+    let pack = tvpa();
+    match case::load_bytes(&pack, "generated.yaml", bytes, LoadOptions::default()) {
+        Ok(_) => panic!("expected a diagnostic"),
+        Err(f) => f,
+    }
+}
+
+#[test]
+fn a_50_mb_facts_file_is_refused_before_parsing() {
+    let mut big = b"country: Big\nyear: 2017\nnotes: \"".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 50 * 1024 * 1024));
+    big.extend(b"\"\n");
+    let f = facts_failure(&big);
+    assert_eq!(f.diags[0].code.as_str(), "input-too-large");
+    assert!(f.render().lines().count() < 10);
+}
+
+#[test]
+fn yaml_nested_100_000_levels_is_refused() {
+    let deep = format!(
+        "country: Deep\nyear: 2017\nnotes: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let f = facts_failure(deep.as_bytes());
+    assert_eq!(f.diags[0].code.as_str(), "yaml-limit", "{}", f.render());
+    // block style: 3,000 levels of indentation (flow style above goes to 100,000)
+    let deep_block: String = (0..3_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    let f = facts_failure(deep_block.as_bytes());
+    assert!(
+        matches!(f.diags[0].code.as_str(), "yaml-limit" | "yaml-syntax"),
+        "{}",
+        f.render()
+    );
+}
+
+#[test]
+fn rules_nested_100_000_parentheses_and_huge_files_are_refused() {
+    let header = "pack t { editions 2017 edition_fact year }\ntype tier = enum { \"1\" }\nfacts { year: number }\n";
+    let deep = format!(
+        "{header}criterion a.b {{ when {}true{} => met otherwise => not_met }}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let f =
+        tiers::load_pack_from(vec![("deep.rules".into(), deep.into_bytes())]).expect_err("refused");
+    assert_eq!(f.diags[0].code.as_str(), "nesting-too-deep");
+    let huge = format!("{header}{}", "# padding\n".repeat(500_000));
+    let f =
+        tiers::load_pack_from(vec![("huge.rules".into(), huge.into_bytes())]).expect_err("refused");
+    assert_eq!(f.diags[0].code.as_str(), "input-too-large");
+}
+
+#[test]
+fn evaluation_is_bounded_and_says_so() {
+    // each def doubles the work of the one before: 2^40 steps unbounded
+    let mut src = String::from(
+        "pack t { editions 2017 edition_fact year }\ntype tier = enum { \"1\" }\nfacts { year: number  n: number }\ndef d0 = n + 1\n",
+    );
+    for i in 1..=40 {
+        src.push_str(&format!("def d{i} = d{} + d{}\n", i - 1, i - 1));
+    }
+    src.push_str("criterion a.b { when d40 > 0 => met because \"big\" otherwise => not_met because \"small\" }\n");
+    src.push_str("placement tier { decide d { otherwise => \"1\" because \"placed\" } }\n");
+    let pack =
+        tiers::load_pack_from(vec![("expensive.rules".into(), src.into_bytes())]).expect("checks");
+    let facts = case::load_bytes(
+        &pack,
+        "f.yaml",
+        b"year: 2017\nn: 1\n",
+        LoadOptions::default(),
+    )
+    .expect("loads");
+    let a = tiers::evaluate(&pack, &facts);
+    assert_eq!(a.outcome("a.b"), Some(tiers::Outcome::Unknown));
+    assert!(
+        a.warnings.iter().any(|w| w.contains("evaluation stopped")),
+        "{:?}",
+        a.warnings
+    );
+}

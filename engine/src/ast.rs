@@ -46,6 +46,8 @@ pub struct FieldDecl {
     pub name: String,
     pub ty: TypeExpr,
     pub required: bool,
+    /// `number in LOW..HIGH` (either end may be open).
+    pub range: Option<(Option<f64>, Option<f64>)>,
     pub doc: Option<String>,
     pub span: Span,
 }

@@ -122,6 +122,7 @@ impl Checker {
                         Ty::Text
                     },
                     required: true,
+                    range: None,
                     doc: None,
                 })
                 .collect(),
@@ -639,6 +640,7 @@ impl Checker {
             name: d.name.as_str().into(),
             ty: self.resolve_type(&d.ty, depth),
             required: d.required,
+            range: d.range,
             doc: d.doc.clone(),
         }
     }

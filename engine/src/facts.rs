@@ -170,50 +170,69 @@ pub fn text_of(bytes: &[u8], file: u32, limit: usize) -> Result<&str, Diagnostic
 
 /// Parses YAML text into a located node tree, within the parser's budget
 /// (nesting depth, alias expansion, node count).
-pub fn parse_yaml(
-    text: &str,
-    file: u32,
-    sources: &SourceMap,
-) -> Result<Spanned<YNode>, Diagnostic> {
+pub fn parse_yaml(text: &str, file: u32, sources: &SourceMap) -> Result<Spanned<YNode>, Diagnostic> {
+    // The deserializer recurses once per level of nesting, with large frames
+    // in debug builds: parse on a thread whose stack is sized for the depth
+    // limit, whatever stack the caller has (test threads have 2 MiB).
+    let parsed = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("tiers-yaml".into())
+            .stack_size(YAML_STACK)
+            .spawn_scoped(s, || parse_yaml_here(text))
+            .map(|h| h.join())
+    });
+    let result = match parsed {
+        Ok(Ok(r)) => r,
+        // no thread could be started: parse on this one
+        _ => parse_yaml_here(text),
+    };
+    result.map_err(|e| yaml_diagnostic(e, file, sources))
+}
+
+/// The deepest YAML nesting accepted (a facts file needs five levels).
+pub const MAX_YAML_DEPTH: usize = 32;
+const YAML_STACK: usize = 64 * 1024 * 1024;
+
+fn parse_yaml_here(text: &str) -> Result<Spanned<YNode>, serde_saphyr::Error> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
+        budget: serde_saphyr::budget! { max_depth: MAX_YAML_DEPTH },
     };
-    serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options).map_err(|e| {
-        let (span, msg) = match e.location() {
-            Some(loc) => {
-                let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
-                (
-                    Span::new(file, off, off + 1),
-                    e.without_snippet().to_string(),
-                )
-            }
-            None => (Span::new(file, 0, 0), e.to_string()),
-        };
-        let msg = first_line(&msg);
-        let lower = msg.to_lowercase();
-        let msg = match msg.strip_prefix("duplicate mapping key: ") {
-            Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest).trim()),
-            None => msg,
-        };
-        let code = if lower.contains("duplicate") {
-            Code::DuplicateKey
-        } else if lower.contains("budget")
-            || lower.contains("limit")
-            || lower.contains("depth")
-            || lower.contains("alias")
-        {
-            Code::YamlLimit
-        } else {
-            Code::YamlSyntax
-        };
-        let d = Diagnostic::new(code, msg, span);
-        if code == Code::YamlLimit {
-            d.help("anchors, aliases or nesting expand beyond the loader's limits (64 levels, 250,000 nodes)")
-        } else {
-            d
+    serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options)
+}
+
+fn yaml_diagnostic(e: serde_saphyr::Error, file: u32, sources: &SourceMap) -> Diagnostic {
+    let (span, msg) = match e.location() {
+        Some(loc) => {
+            let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
+            (Span::new(file, off, off + 1), e.without_snippet().to_string())
         }
-    })
+        None => (Span::new(file, 0, 0), e.to_string()),
+    };
+    let msg = first_line(&msg);
+    let lower = msg.to_lowercase();
+    let msg = match msg.strip_prefix("duplicate mapping key: ") {
+        Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest).trim()),
+        None => msg,
+    };
+    let code = if lower.contains("non-finite") {
+        Code::BadValue
+    } else if lower.contains("duplicate") {
+        Code::DuplicateKey
+    } else if lower.contains("budget") || lower.contains("limit") || lower.contains("depth") || lower.contains("alias") {
+        Code::YamlLimit
+    } else {
+        Code::YamlSyntax
+    };
+    let d = Diagnostic::new(code, msg, span);
+    if code == Code::YamlLimit {
+        d.help(format!(
+            "anchors, aliases or nesting go beyond the loader's limits ({MAX_YAML_DEPTH} levels, 250,000 nodes)"
+        ))
+    } else {
+        d
+    }
 }
 
 fn first_line(s: &str) -> String {
@@ -278,6 +297,34 @@ pub fn from_node(
         defined: node.defined,
     };
     let root = t.record(&top, &pack.root, "", true);
+    // an edition in the future is a typo, not a report
+    if let (Some(i), Fact::Record(fields)) = (pack.edition_field, &root) {
+        if let Some(Fact::Num(year)) = fields.get(i) {
+            let this_year = current_year();
+            if *year > this_year + 1.0 {
+                let name = &pack.root.fields[i].name;
+                let at = entries
+                    .iter()
+                    .find(|(k, _)| matches!(&k.value, YNode::Str(s) if *s == **name))
+                    .map(|(_, v)| v);
+                let span = at.map(|v| t.span(v)).unwrap_or(Span::new(file, 0, 0));
+                t.diags.push(
+                    Diagnostic::new(
+                        Code::BadValue,
+                        format!(
+                            "`{name}` is {}, which is in the future",
+                            crate::eval::fmt_num(*year)
+                        ),
+                        span,
+                    )
+                    .help(format!(
+                        "the report edition is a year up to {}",
+                        crate::eval::fmt_num(this_year + 1.0)
+                    )),
+                );
+            }
+        }
+    }
     if t.diags.is_empty() {
         Ok(Facts {
             path: sources.path(file).to_string(),
@@ -364,6 +411,30 @@ impl Typer<'_> {
                     }
                     seen[i] = true;
                     fields[i] = self.value(v, &rec.fields[i].ty, &full);
+                    if let (Fact::Num(n), Some((lo, hi))) = (&fields[i], rec.fields[i].range) {
+                        let low = lo.is_some_and(|l| *n < l);
+                        let high = hi.is_some_and(|h| *n > h);
+                        if low || high {
+                            let shown = crate::eval::fmt_num(*n);
+                            let want = match (lo, hi) {
+                                (Some(l), Some(h)) => format!(
+                                    "from {} to {}",
+                                    crate::eval::fmt_num(l),
+                                    crate::eval::fmt_num(h)
+                                ),
+                                (Some(l), None) => format!("at least {}", crate::eval::fmt_num(l)),
+                                (None, Some(h)) => format!("at most {}", crate::eval::fmt_num(h)),
+                                (None, None) => String::new(),
+                            };
+                            let d = self.error(
+                                Code::BadValue,
+                                format!("`{full}` is {shown}; it must be {want}"),
+                                v,
+                            );
+                            d.help = Some("the rule pack declares this range".into());
+                            fields[i] = Fact::Null;
+                        }
+                    }
                 }
                 None => {
                     let hint = did_you_mean(&key, rec.fields.iter().map(|f| &*f.name));
@@ -426,7 +497,15 @@ impl Typer<'_> {
                         Fact::Num(*i as f64)
                     }
                 }
-                YNode::Float(f) if f.is_finite() => Fact::Num(*f),
+                YNode::Float(f) if f.is_finite() && f.abs() <= 9.0e15 => Fact::Num(*f),
+                YNode::Float(f) if f.is_finite() => {
+                    self.error(
+                        Code::BadValue,
+                        format!("`{path}` is too large a number ({f})"),
+                        n,
+                    );
+                    Fact::Null
+                }
                 YNode::Float(f) => {
                     self.error(
                         Code::BadValue,
@@ -783,4 +862,22 @@ pub fn to_json(rec: &RecTy, f: &Fact) -> serde_json::Value {
         }
     }
     serde_json::Value::Object(m)
+}
+
+/// The current calendar year (UTC), from the system clock.
+fn current_year() -> f64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // days since 1970-01-01 to a civil year (Howard Hinnant's algorithm)
+    let days = (secs / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    year as f64
 }

@@ -22,6 +22,7 @@ pub mod diag;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod fmt;
 pub mod pack;
 pub mod parse;
 pub mod report;

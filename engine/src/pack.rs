@@ -24,6 +24,8 @@ pub struct FieldTy {
     pub name: Rc<str>,
     pub ty: Ty,
     pub required: bool,
+    /// Allowed range of a number fact.
+    pub range: Option<(Option<f64>, Option<f64>)>,
     pub doc: Option<String>,
 }
 

@@ -38,7 +38,22 @@ pub fn parse_file(file: u32, src: &str) -> Result<File, Vec<Diagnostic>> {
         )
         .help("split the expression with `let` or `def`")]);
     }
-    let pairs = RuleParser::parse(Rule::file, src).map_err(|e| vec![syntax_error(file, e)])?;
+    let pairs = RuleParser::parse(Rule::file, src).map_err(|e| {
+        let mut d = syntax_error(file, e);
+        // a quote where a string was expected that never closes on its line
+        let at = d.span.start as usize;
+        if src[at.min(src.len())..].starts_with('"') {
+            let line_end = src[at..].find('\n').map(|i| at + i).unwrap_or(src.len());
+            if !src[at + 1..line_end].contains('"') {
+                d.message = "unterminated string".into();
+                d.help = Some(
+                    "close it with `\"` on the same line; write `\\\"` for a quote inside it"
+                        .into(),
+                );
+            }
+        }
+        vec![d]
+    })?;
     let mut b = Builder {
         file,
         diags: vec![],
@@ -545,12 +560,18 @@ impl Builder {
                 let mut name = String::new();
                 let mut ty = TypeExpr::Text;
                 let mut required = false;
+                let mut range = None;
                 let mut doc = None;
                 for c in f.into_inner() {
                     match c.as_rule() {
                         Rule::ident => name = c.as_str().to_string(),
                         Rule::type_expr => ty = self.type_expr(c),
                         Rule::required => required = true,
+                        Rule::range => {
+                            let text = c.as_str().trim_start_matches("in").trim().to_string();
+                            let (lo, hi) = text.split_once("..").unwrap_or((&text, ""));
+                            range = Some((lo.trim().parse().ok(), hi.trim().parse().ok()));
+                        }
                         Rule::string => doc = Some(self.string(c)),
                         _ => {}
                     }
@@ -559,6 +580,7 @@ impl Builder {
                     name,
                     ty,
                     required,
+                    range,
                     doc,
                     span,
                 }

@@ -4,6 +4,7 @@
 mod assess;
 mod check;
 mod diff;
+mod fmt;
 mod reforms;
 mod test;
 mod whatif;
@@ -47,6 +48,8 @@ enum Cmd {
     Reforms(reforms::Args),
     /// Which cases change when the rules change
     Diff(diff::Args),
+    /// Lay rule files out canonically (only whitespace changes)
+    Fmt(fmt::Args),
 }
 
 /// Where the rule pack is, unless `--rules` says otherwise.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Cmd::Whatif(a) => whatif::run(a),
         Cmd::Reforms(a) => reforms::run(a),
         Cmd::Diff(a) => diff::run(a),
+        Cmd::Fmt(a) => fmt::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
@@ -81,4 +85,30 @@ pub fn load_pack(dir: &std::path::Path) -> Result<tiers::RulePack, Exit> {
         eprintln!("error: rule pack `{}` has {n} error(s)", dir.display());
         Exit::Failed
     })
+}
+
+/// Writes a file so that a reader (or a crash) sees the old content or the
+/// new, never a torn file: write a temporary file beside it, flush it to
+/// disk, then rename it over the target.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tiers-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
