@@ -170,7 +170,11 @@ pub fn text_of(bytes: &[u8], file: u32, limit: usize) -> Result<&str, Diagnostic
 
 /// Parses YAML text into a located node tree, within the parser's budget
 /// (nesting depth, alias expansion, node count).
-pub fn parse_yaml(text: &str, file: u32, sources: &SourceMap) -> Result<Spanned<YNode>, Diagnostic> {
+pub fn parse_yaml(
+    text: &str,
+    file: u32,
+    sources: &SourceMap,
+) -> Result<Spanned<YNode>, Diagnostic> {
     // The deserializer recurses once per level of nesting, with large frames
     // in debug builds: parse on a thread whose stack is sized for the depth
     // limit, whatever stack the caller has (test threads have 2 MiB).
@@ -206,21 +210,31 @@ fn yaml_diagnostic(e: serde_saphyr::Error, file: u32, sources: &SourceMap) -> Di
     let (span, msg) = match e.location() {
         Some(loc) => {
             let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
-            (Span::new(file, off, off + 1), e.without_snippet().to_string())
+            (
+                Span::new(file, off, off + 1),
+                e.without_snippet().to_string(),
+            )
         }
         None => (Span::new(file, 0, 0), e.to_string()),
     };
     let msg = first_line(&msg);
     let lower = msg.to_lowercase();
     let msg = match msg.strip_prefix("duplicate mapping key: ") {
-        Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest).trim()),
+        Some(rest) => format!(
+            "duplicate key `{}`",
+            rest.split(',').next().unwrap_or(rest).trim()
+        ),
         None => msg,
     };
     let code = if lower.contains("non-finite") {
         Code::BadValue
     } else if lower.contains("duplicate") {
         Code::DuplicateKey
-    } else if lower.contains("budget") || lower.contains("limit") || lower.contains("depth") || lower.contains("alias") {
+    } else if lower.contains("budget")
+        || lower.contains("limit")
+        || lower.contains("depth")
+        || lower.contains("alias")
+    {
         Code::YamlLimit
     } else {
         Code::YamlSyntax

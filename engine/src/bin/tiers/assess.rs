@@ -13,7 +13,7 @@ pub enum Fmt {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Facts files (YAML)
+    /// Facts files (YAML), or directories of them
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Output format
@@ -25,6 +25,10 @@ pub struct Args {
     /// Ignore the `findings:` block: recommend from objective facts alone
     #[arg(long)]
     no_findings: bool,
+    /// Write the output to FILE (atomically: the old file or the new, never
+    /// a torn one) instead of standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
     /// Show the placement history used, and where each year came from
     /// (stated in the file, or assessed from cases/<year>/<same name>.yaml)
     #[arg(long)]
@@ -42,7 +46,19 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // check every file first: nothing is printed half-way
     let mut loaded = vec![];
     let mut failed = false;
-    for f in &args.files {
+    // directories expand to their facts files; files keep the order given
+    let files: Vec<PathBuf> = args
+        .files
+        .iter()
+        .flat_map(|f| {
+            if f.is_dir() {
+                case::collect(std::slice::from_ref(f))
+            } else {
+                vec![f.clone()]
+            }
+        })
+        .collect();
+    for f in &files {
         match case::load_with_history(&pack, f, opts) {
             Ok(facts) => loaded.push(facts),
             Err(e) => {
@@ -102,7 +118,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 .join("\n")
         }
     };
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    match &args.output {
+        Some(path) => crate::write_atomic(path, out.as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+    }
     Ok(Exit::Ok)
 }
 
