@@ -139,3 +139,26 @@ fn test_command_prints_the_closing_line() {
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn many_files_are_assessed_in_parallel_in_the_order_given() {
+    // cases/ holds over a hundred files: the parallel path
+    let (code, all, err) = tiers(&["assess", "--format", "json", "cases/"]);
+    assert_eq!(code, 0, "{err}");
+    let all: serde_json::Value = serde_json::from_str(&all).expect("json");
+    let all = all.as_array().expect("array");
+    assert!(all.len() > 16);
+    // one at a time: the sequential path gives the same documents
+    for (i, file) in [
+        "cases/2017/jamaica.yaml",
+        "cases/2017/japan.yaml",
+        "cases/2017/jordan.yaml",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (_, one, _) = tiers(&["assess", "--format", "json", file]);
+        let one: serde_json::Value = serde_json::from_str(&one).expect("json");
+        assert_eq!(all[i], one, "{file}");
+    }
+}

@@ -43,9 +43,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let opts = LoadOptions {
         no_findings: args.no_findings,
     };
-    // check every file first: nothing is printed half-way
-    let mut loaded = vec![];
-    let mut failed = false;
     // directories expand to their facts files; files keep the order given
     let files: Vec<PathBuf> = args
         .files
@@ -58,11 +55,24 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             }
         })
         .collect();
-    for f in &files {
-        match case::load_with_history(&pack, f, opts) {
-            Ok(facts) => loaded.push(facts),
-            Err(e) => {
-                eprint!("{}", e.render());
+    let job = Job {
+        format: args.format,
+        history: args.history,
+        opts,
+    };
+    // every file is checked and rendered before anything is printed
+    let results = if files.len() < PARALLEL_FROM {
+        files.iter().map(|f| job.one(&pack, f)).collect::<Vec<_>>()
+    } else {
+        parallel(&args.rules, &files, &job)
+    };
+    let mut rendered = vec![];
+    let mut failed = false;
+    for r in results {
+        match r {
+            Ok(piece) => rendered.push(piece),
+            Err(msg) => {
+                eprint!("{msg}");
                 failed = true;
             }
         }
@@ -70,24 +80,13 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if failed {
         return Ok(Exit::Failed);
     }
-    let assessments: Vec<tiers::Assessment> = loaded
-        .iter()
-        .map(|(f, _)| tiers::evaluate(&pack, f))
-        .collect();
     let out = match args.format {
         Fmt::Json => {
-            let docs: Vec<serde_json::Value> = assessments
-                .iter()
-                .zip(&loaded)
-                .map(|(a, (_, h))| {
-                    let mut v = explain::to_json(a);
-                    if args.history {
-                        v["history_used"] = serde_json::json!(h
-                            .iter()
-                            .map(|e| serde_json::json!({"year": e.year, "tier": e.tier, "from": e.from}))
-                            .collect::<Vec<_>>());
-                    }
-                    v
+            let docs: Vec<serde_json::Value> = rendered
+                .into_iter()
+                .filter_map(|p| match p {
+                    Piece::Json(v) => Some(v),
+                    Piece::Text(_) => None,
                 })
                 .collect();
             let doc = if docs.len() == 1 {
@@ -97,26 +96,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             };
             serde_json::to_string_pretty(&doc)? + "\n"
         }
-        Fmt::Text | Fmt::Md => {
-            let f = if matches!(args.format, Fmt::Md) {
-                Format::Md
-            } else {
-                Format::Text
-            };
-            assessments
-                .iter()
-                .zip(&loaded)
-                .map(|(a, (_, h))| {
-                    let mut s = String::new();
-                    if args.history {
-                        s.push_str(&history_block(h));
-                    }
-                    s.push_str(&explain::render(a, f));
-                    s
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
+        Fmt::Text | Fmt::Md => rendered
+            .into_iter()
+            .filter_map(|p| match p {
+                Piece::Text(t) => Some(t),
+                Piece::Json(_) => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     match &args.output {
         Some(path) => crate::write_atomic(path, out.as_bytes())
@@ -146,4 +133,91 @@ fn history_block(h: &[case::HistoryEntry]) -> String {
     }
     s.push('\n');
     s
+}
+
+/// From this many files on, assessments run on every core.
+const PARALLEL_FROM: usize = 16;
+
+/// One file's rendered assessment.
+enum Piece {
+    Text(String),
+    Json(serde_json::Value),
+}
+
+struct Job {
+    format: Fmt,
+    history: bool,
+    opts: LoadOptions,
+}
+
+impl Job {
+    /// Loads, assesses and renders one file; a failure is the rendered diagnostic.
+    fn one(&self, pack: &tiers::RulePack, file: &std::path::Path) -> Result<Piece, String> {
+        let (facts, h) = case::load_with_history(pack, file, self.opts).map_err(|e| e.render())?;
+        let a = tiers::evaluate(pack, &facts);
+        Ok(match self.format {
+            Fmt::Json => {
+                let mut v = explain::to_json(&a);
+                if self.history {
+                    v["history_used"] = serde_json::json!(h
+                        .iter()
+                        .map(
+                            |e| serde_json::json!({"year": e.year, "tier": e.tier, "from": e.from})
+                        )
+                        .collect::<Vec<_>>());
+                }
+                Piece::Json(v)
+            }
+            Fmt::Text | Fmt::Md => {
+                let f = if matches!(self.format, Fmt::Md) {
+                    Format::Md
+                } else {
+                    Format::Text
+                };
+                let mut s = String::new();
+                if self.history {
+                    s.push_str(&history_block(&h));
+                }
+                s.push_str(&explain::render(&a, f));
+                Piece::Text(s)
+            }
+        })
+    }
+}
+
+/// Assesses `files` on every core. The pack holds `Rc`s, so each worker
+/// checks its own copy (a few milliseconds) and takes every n-th file;
+/// results come back in the order of `files`.
+fn parallel(rules: &std::path::Path, files: &[PathBuf], job: &Job) -> Vec<Result<Piece, String>> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len())
+        .max(1);
+    let mut slots: Vec<Option<Result<Piece, String>>> = (0..files.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                s.spawn(move || {
+                    let pack = match tiers::load_pack(rules) {
+                        Ok(p) => p,
+                        Err(f) => return vec![(w, Err(f.render()))],
+                    };
+                    (w..files.len())
+                        .step_by(workers)
+                        .map(|i| (i, job.one(&pack, &files[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().unwrap_or_default() {
+                slots[i] = Some(r);
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("error: an assessment worker stopped\n".into())))
+        .collect()
 }
