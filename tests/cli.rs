@@ -1,33 +1,6 @@
 //! The `tiers` binary as a user runs it.
 
-use std::process::Command;
-use tiers_tests::root;
-
-/// The `tiers` binary `cargo test --workspace` built beside this test.
-fn bin() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    let bin = dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "build the binary first: cargo build ({})",
-        bin.display()
-    );
-    bin
-}
-
-fn tiers(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(bin())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use tiers_tests::{root, tiers};
 
 #[test]
 fn assess_jamaica_reads_like_a_rationale() {

@@ -93,12 +93,6 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
-fn tiers_bin() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX))
-}
-
 /// The copy of the pack with the four-year bar at sixteen that the
 /// maintainers' guide diffs against.
 fn make_stricter_example() {
@@ -134,7 +128,7 @@ fn guide_commands_print_what_the_guides_show() {
                 cmd.strip_prefix("$ tiers ")
                     .unwrap_or_else(|| panic!("{guide}: `{cmd}` is not a tiers command")),
             );
-            let out = std::process::Command::new(tiers_bin())
+            let out = std::process::Command::new(tiers_tests::bin())
                 .args(&args)
                 .current_dir(root())
                 .output()

@@ -17,3 +17,30 @@ pub fn tvpa() -> tiers::RulePack {
         Err(f) => panic!("the shipped pack does not check:\n{}", f.render()),
     }
 }
+
+/// The `tiers` binary `cargo test --workspace` builds beside the tests.
+pub fn bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let bin = dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build ({})",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs `tiers ARGS` in the repository root: (exit code, stdout, stderr).
+pub fn tiers(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

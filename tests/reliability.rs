@@ -3,13 +3,7 @@
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
-use tiers_tests::root;
-
-fn bin() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX))
-}
+use tiers_tests::{bin, root};
 
 #[test]
 fn a_killed_assess_never_leaves_a_torn_output_file() {

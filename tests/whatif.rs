@@ -1,31 +1,10 @@
 //! What-if, scenarios, reform search, rule-change diffs and multi-year
 //! history, as a legal advisor or rule maintainer uses them.
 
-use std::path::PathBuf;
-use std::process::Command;
 use tiers::case::{self, LoadOptions};
 use tiers::whatif::{self, Target};
 use tiers::Outcome;
-use tiers_tests::{root, tvpa};
-
-fn bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    dir.join(format!("tiers{}", std::env::consts::EXE_SUFFIX))
-}
-
-fn tiers(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(bin())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use tiers_tests::{root, tiers, tvpa};
 
 #[test]
 fn whatif_fine_made_cumulative_moves_commensurate_on_one_screen() {

@@ -839,11 +839,20 @@ impl Checker {
     }
 
     fn bool_expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> CExpr {
+        self.expect_expr(e, scope, &Ty::Bool, "a condition (bool)")
+    }
+
+    fn num_expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> CExpr {
+        self.expect_expr(e, scope, &Ty::Num, "a number")
+    }
+
+    /// Compiles `e` and reports a mismatch unless it fits `want`.
+    fn expect_expr(&mut self, e: &ast::Expr, scope: &mut Scope, want: &Ty, what: &str) -> CExpr {
         let (c, ty) = self.expr(e, scope);
-        if !ty.fits(&Ty::Bool) {
+        if !ty.fits(want) {
             self.diags.push(err(
                 Code::TypeMismatch,
-                format!("expected a condition (bool), found {}", ty.describe()),
+                format!("expected {what}, found {}", ty.describe()),
                 e.span,
             ));
         }
@@ -1032,18 +1041,6 @@ impl Checker {
                 (CExpr::List(out), Ty::List(Box::new(ty)))
             }
         }
-    }
-
-    fn num_expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> CExpr {
-        let (c, ty) = self.expr(e, scope);
-        if !ty.fits(&Ty::Num) {
-            self.diags.push(err(
-                Code::TypeMismatch,
-                format!("expected a number, found {}", ty.describe()),
-                e.span,
-            ));
-        }
-        c
     }
 
     fn list_expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> (CExpr, Ty) {

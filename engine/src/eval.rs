@@ -994,27 +994,17 @@ impl<'a> Ev<'a> {
 
     fn binary(&mut self, op: BinOp, a: &CExpr, b: &CExpr, fr: &mut Vec<Value<'a>>) -> Value<'a> {
         match op {
-            BinOp::And => {
+            // Kleene: `and` is decided by a false side, `or` by a true one
+            BinOp::And | BinOp::Or => {
+                let decisive = op == BinOp::Or;
                 let x = self.eval(a, fr).truth();
-                if x == Some(false) {
-                    return Value::Bool(false);
+                if x == Some(decisive) {
+                    return Value::Bool(decisive);
                 }
                 let y = self.eval(b, fr).truth();
                 match (x, y) {
-                    (_, Some(false)) => Value::Bool(false),
-                    (Some(true), Some(true)) => Value::Bool(true),
-                    _ => Value::Unknown,
-                }
-            }
-            BinOp::Or => {
-                let x = self.eval(a, fr).truth();
-                if x == Some(true) {
-                    return Value::Bool(true);
-                }
-                let y = self.eval(b, fr).truth();
-                match (x, y) {
-                    (_, Some(true)) => Value::Bool(true),
-                    (Some(false), Some(false)) => Value::Bool(false),
+                    (_, Some(v)) if v == decisive => Value::Bool(decisive),
+                    (Some(_), Some(_)) => Value::Bool(!decisive),
                     _ => Value::Unknown,
                 }
             }
