@@ -1070,9 +1070,8 @@ fn shift(e: &mut Expr, by: u32) {
 }
 
 /// The length of a placeholder body up to its closing `}`, skipping
-/// strings and nested braces; `None` when it is not closed.
+/// strings; `None` when it is not closed (or holds a bare `{`).
 fn placeholder_len(s: &str) -> Option<usize> {
-    let mut depth = 0usize;
     let mut in_str = false;
     let mut escaped = false;
     for (i, c) in s.char_indices() {
@@ -1087,9 +1086,8 @@ fn placeholder_len(s: &str) -> Option<usize> {
         }
         match c {
             '"' => in_str = true,
-            '{' => depth += 1,
-            '}' if depth == 0 => return Some(i),
-            '}' => depth -= 1,
+            '{' => return None,
+            '}' => return Some(i),
             _ => {}
         }
     }
