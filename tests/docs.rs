@@ -111,6 +111,11 @@ fn make_stricter_example() {
     }
 }
 
+/// Runs every `$ tiers ...` block of the guides and compares the output
+/// (stdout, then stderr). A block with a `...` line compares the lines
+/// before it with the start and the lines after it with the end. With
+/// `TIERS_BLESS_DOCS=1`, blocks without `...` are rewritten instead: review
+/// the result with `git diff docs/`.
 #[test]
 fn guide_commands_print_what_the_guides_show() {
     make_stricter_example();
@@ -140,6 +145,15 @@ fn guide_commands_print_what_the_guides_show() {
             );
             let got: Vec<&str> = got.trim_end().lines().collect();
             let want: Vec<&str> = lines.collect();
+            if std::env::var("TIERS_BLESS_DOCS").is_ok_and(|v| v == "1") && !want.contains(&"...") {
+                // rewrite the block with what the command prints now
+                let doc = std::fs::read_to_string(root().join(guide)).expect("guide");
+                let old_block = format!("{cmd}\n{}", want.join("\n"));
+                let new_block = format!("{cmd}\n{}", got.join("\n"));
+                std::fs::write(root().join(guide), doc.replacen(&old_block, &new_block, 1))
+                    .expect("write");
+                continue;
+            }
             match want.iter().position(|l| *l == "...") {
                 // `...` elides the middle: the lines around it open and close the output
                 Some(i) => {
