@@ -33,18 +33,28 @@ fn extend(parent: &Option<Rc<PathNode>>, seg: Seg) -> Option<Rc<PathNode>> {
 }
 
 fn path_string(p: &Option<Rc<PathNode>>) -> String {
-    let mut segs = vec![];
-    let mut cur = p.clone();
+    let mut nodes: Vec<&PathNode> = vec![];
+    let mut cur = p.as_deref();
     while let Some(n) = cur {
-        segs.push(match &n.seg {
-            Seg::Field(f) => format!(".{f}"),
-            Seg::Index(i) => format!("[{i}]"),
-        });
-        cur = n.parent.clone();
+        nodes.push(n);
+        cur = n.parent.as_deref();
     }
-    segs.reverse();
-    let s: String = segs.concat();
-    s.strip_prefix('.').unwrap_or(&s).to_string()
+    let mut s = String::with_capacity(nodes.len() * 12);
+    for n in nodes.iter().rev() {
+        match &n.seg {
+            Seg::Field(f) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(f);
+            }
+            Seg::Index(i) => {
+                use std::fmt::Write;
+                let _ = write!(s, "[{i}]");
+            }
+        }
+    }
+    s
 }
 
 #[derive(Debug, Clone)]
@@ -188,20 +198,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
             facts: r.reads,
         });
     }
-    ev.results = Some(Rc::new(
-        criteria
-            .iter()
-            .map(|c| {
-                Value::Rec(Rc::new(vec![
-                    Value::Text(c.id.as_str().into()),
-                    Value::Text(c.title.as_str().into()),
-                    Value::Text(c.outcome.as_str().into()),
-                    Value::Text(c.pillar.clone().unwrap_or_default().into()),
-                    Value::Text(c.because.as_str().into()),
-                ]))
-            })
-            .collect(),
-    ));
+    ev.criteria_done = true;
     for j in 0..pack.judgments.len() {
         ev.judgment(j);
     }
@@ -406,6 +403,8 @@ struct Ev<'a> {
     reads: Vec<Read>,
     tier: Option<Rc<str>>,
     results: Option<Rc<Vec<Value<'a>>>>,
+    /// Every criterion has been evaluated: `criteria` may be read.
+    criteria_done: bool,
     steps: u64,
     exhausted: bool,
 }
@@ -431,6 +430,7 @@ impl<'a> Ev<'a> {
             reads: vec![],
             tier: None,
             results: None,
+            criteria_done: false,
             steps: 0,
             exhausted: false,
         }
@@ -490,6 +490,23 @@ impl<'a> Ev<'a> {
             reads,
         });
         outcome
+    }
+
+    /// The record `{id, title, outcome, pillar, reason}` of a criterion.
+    fn criterion_record(&mut self, i: usize) -> Value<'a> {
+        let outcome = self.criterion(i);
+        let c = &self.pack.criteria[i];
+        let reason = self.crit[i]
+            .as_ref()
+            .map(|m| m.because.as_str())
+            .unwrap_or("");
+        Value::Rec(Rc::new(vec![
+            Value::Text(c.id.as_str().into()),
+            Value::Text(c.meta.title.as_deref().unwrap_or(&c.id).into()),
+            Value::Text(outcome.as_str().into()),
+            Value::Text(c.meta.pillar.as_deref().unwrap_or("").into()),
+            Value::Text(reason.into()),
+        ]))
     }
 
     fn judgment(&mut self, j: usize) -> Value<'a> {
@@ -737,7 +754,11 @@ impl<'a> Ev<'a> {
                 match b {
                     Value::Fact(Fact::Record(fields), path) => match fields.get(*j) {
                         Some(f) => {
-                            let p = path.as_ref().and(extend(&path, Seg::Field(name.clone())));
+                            let p = if path.is_some() {
+                                extend(&path, Seg::Field(name.clone()))
+                            } else {
+                                None
+                            };
                             self.fact_value(f, p)
                         }
                         None => Value::Unknown,
@@ -802,10 +823,22 @@ impl<'a> Ev<'a> {
                 Some(t) => Value::Text(t.clone()),
                 None => Value::Unknown,
             },
-            CExpr::Criteria => match &self.results {
-                Some(r) => Value::List(r.clone()),
-                None => Value::Unknown,
-            },
+            CExpr::Criteria => {
+                // built on first use, once every criterion is decided
+                if !self.criteria_done {
+                    return Value::Unknown;
+                }
+                if self.results.is_none() {
+                    let list = (0..self.pack.criteria.len())
+                        .map(|i| self.criterion_record(i))
+                        .collect();
+                    self.results = Some(Rc::new(list));
+                }
+                self.results
+                    .as_ref()
+                    .map(|r| Value::List(r.clone()))
+                    .unwrap_or(Value::Unknown)
+            }
             CExpr::Not(a) => match self.eval(a, fr) {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::Unknown,
@@ -1165,13 +1198,11 @@ fn to_json(v: &Value) -> Json {
 }
 
 fn dedup(reads: Vec<Read>) -> Vec<Read> {
-    let mut out: Vec<Read> = Vec::with_capacity(reads.len());
-    for r in reads {
-        if !out.iter().any(|o| o.path == r.path) {
-            out.push(r);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::with_capacity(reads.len());
+    reads
+        .into_iter()
+        .filter(|r| seen.insert(r.path.clone()))
+        .collect()
 }
 
 fn unknown_because(missing: &[String]) -> String {
@@ -1224,21 +1255,7 @@ pub fn decide(pack: &RulePack, facts: &Facts) -> Decision {
     let mut ev = Ev::new(pack, &facts.root);
     ev.explain = false;
     let outcomes: Vec<Outcome> = (0..pack.criteria.len()).map(|i| ev.criterion(i)).collect();
-    ev.results = Some(Rc::new(
-        pack.criteria
-            .iter()
-            .zip(&outcomes)
-            .map(|(c, o)| {
-                Value::Rec(Rc::new(vec![
-                    Value::Text(c.id.as_str().into()),
-                    Value::Text(c.meta.title.as_deref().unwrap_or("").into()),
-                    Value::Text(o.as_str().into()),
-                    Value::Text(c.meta.pillar.as_deref().unwrap_or("").into()),
-                    Value::Text("".into()),
-                ]))
-            })
-            .collect(),
-    ));
+    ev.criteria_done = true;
     let mut steps = vec![];
     let mut warnings = vec![];
     for step in pack.steps.iter().filter(|s| s.decide) {

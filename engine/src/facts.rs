@@ -23,6 +23,23 @@ pub enum Fact {
     Record(Vec<Fact>),
 }
 
+// Facts hold no NaN (the loader refuses non-finite numbers), so equality is
+// total and facts can key a map (reform search memoises by facts).
+impl Eq for Fact {}
+
+impl std::hash::Hash for Fact {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        std::mem::discriminant(self).hash(h);
+        match self {
+            Fact::Null => {}
+            Fact::Bool(b) => b.hash(h),
+            Fact::Num(n) => n.to_bits().hash(h),
+            Fact::Text(t) => t.hash(h),
+            Fact::List(xs) | Fact::Record(xs) => xs.hash(h),
+        }
+    }
+}
+
 impl Fact {
     pub fn is_null(&self) -> bool {
         matches!(self, Fact::Null)

@@ -1,7 +1,7 @@
 //! What moves when facts change: the comparison of two assessments, and the
 //! search for the smallest sets of reform levers that reach a target.
 
-use crate::eval::{call_hook, evaluate, Assessment, CriterionResult, StepResult};
+use crate::eval::{call_hook, decide, evaluate, Assessment, CriterionResult, Decision, StepResult};
 use crate::facts::{Fact, Facts};
 use crate::pack::{Outcome, RulePack};
 use crate::scenario::{apply, lever_changes};
@@ -152,15 +152,33 @@ fn rank(pack: &RulePack, facts: &Facts, tier: &str) -> Option<f64> {
     call_hook(pack, facts, pack.tier_rank_def, tier).and_then(|j| j.as_f64())
 }
 
-fn reached(pack: &RulePack, facts: &Facts, a: &Assessment, target: &Target) -> bool {
+fn reached(
+    pack: &RulePack,
+    facts: &Facts,
+    tier: Option<&str>,
+    outcome: impl Fn(&str) -> Option<Outcome>,
+    target: &Target,
+) -> bool {
     match target {
-        Target::Criterion(id) => a.outcome(id) == Some(Outcome::Met),
-        Target::Tier(t) => match (&a.tier, rank(pack, facts, t)) {
+        Target::Criterion(id) => outcome(id) == Some(Outcome::Met),
+        Target::Tier(t) => match (tier, rank(pack, facts, t)) {
             (Some(got), Some(want)) => rank(pack, facts, got).is_some_and(|g| g <= want && g > 0.0),
             (Some(got), None) => got == t,
             _ => false,
         },
     }
+}
+
+fn reached_assessment(pack: &RulePack, facts: &Facts, a: &Assessment, target: &Target) -> bool {
+    reached(pack, facts, a.tier.as_deref(), |id| a.outcome(id), target)
+}
+
+fn reached_decision(pack: &RulePack, facts: &Facts, d: &Decision, target: &Target) -> bool {
+    let outcome = |id: &str| {
+        pack.criterion_index(id)
+            .and_then(|i| d.outcomes.get(i).copied())
+    };
+    reached(pack, facts, d.tier.as_deref(), outcome, target)
 }
 
 /// Finds the minimal sets of the pack's levers (up to `max_size` levers)
@@ -172,7 +190,7 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
     let mut out = Reforms {
         target: target.clone(),
         current_tier: base.tier.clone(),
-        reached_already: reached(pack, facts, &base, &target),
+        reached_already: reached_assessment(pack, facts, &base, &target),
         solutions: vec![],
         inert: vec![],
         equivalent: vec![],
@@ -202,7 +220,8 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
         effective.push((i, root));
     }
     let n = effective.len();
-    let mut seen: HashMap<String, bool> = HashMap::new();
+    // identical fact states (levers that overlap) are decided once
+    let mut seen: HashMap<Fact, bool> = HashMap::new();
     let mut solutions: Vec<Vec<usize>> = vec![];
     for size in 1..=max_size.min(n) {
         let mut combo: Vec<usize> = (0..size).collect();
@@ -217,14 +236,14 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
                         let _ = apply(&mut f.root, &pack.root, &c);
                     }
                 }
-                let key = format!("{:?}", f.root);
-                let hit = match seen.get(&key) {
+                let hit = match seen.get(&f.root) {
                     Some(h) => *h,
                     None => {
                         out.evaluated += 1;
-                        let a = evaluate(pack, &f);
-                        let h = reached(pack, &f, &a, &target);
+                        // the fast path decides; only a hit is explained
+                        let h = reached_decision(pack, &f, &decide(pack, &f), &target);
                         if h {
+                            let a = evaluate(pack, &f);
                             let fixes = a
                                 .criteria
                                 .iter()
@@ -243,7 +262,7 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
                                 fixes,
                             });
                         }
-                        seen.insert(key, h);
+                        seen.insert(f.root, h);
                         h
                     }
                 };
@@ -287,7 +306,7 @@ fn explain_unreachable(
         }
     }
     let a = evaluate(pack, &f);
-    if effective.len() > max_size && reached(pack, &f, &a, target) {
+    if effective.len() > max_size && reached_assessment(pack, &f, &a, target) {
         return format!(
             "no set of at most {max_size} levers reaches the target, but all {} together do; search larger sets with --max-size",
             effective.len()
