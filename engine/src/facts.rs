@@ -195,6 +195,9 @@ pub fn parse_yaml(
     // The deserializer recurses once per level of nesting, with large frames
     // in debug builds: parse on a thread whose stack is sized for the depth
     // limit, whatever stack the caller has (test threads have 2 MiB).
+    if shallow(text) {
+        return parse_yaml_here(text).map_err(|e| yaml_diagnostic(e, file, sources));
+    }
     let parsed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("tiers-yaml".into())
@@ -208,6 +211,35 @@ pub fn parse_yaml(
         _ => parse_yaml_here(text),
     };
     result.map_err(|e| yaml_diagnostic(e, file, sources))
+}
+
+/// Whether the text surely nests so little that parsing on the caller's
+/// stack is safe: every line's indentation plus its open flow brackets
+/// (a bound on the nesting depth) stays under 24.
+fn shallow(text: &str) -> bool {
+    let mut flow = 0usize;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => continue,
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            if indent + flow >= 24 {
+                return false;
+            }
+        }
+        if indent >= 24 {
+            return false;
+        }
+    }
+    true
 }
 
 /// The deepest YAML nesting accepted (a facts file needs five levels).
