@@ -135,3 +135,32 @@ fn many_files_are_assessed_in_parallel_in_the_order_given() {
         assert_eq!(all[i], one, "{file}");
     }
 }
+
+#[test]
+fn every_hostile_facts_fixture_exits_1_with_a_located_diagnostic() {
+    let dir = root().join("tests/fixtures/facts/err");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15);
+    for f in files {
+        let shown = f.strip_prefix(root()).unwrap_or(&f).display().to_string();
+        let (code, out, err) = tiers(&["assess", &shown]);
+        assert_eq!(
+            code, 1,
+            "{shown}: exit {code} (101 would be a panic)\n{err}"
+        );
+        assert!(out.is_empty(), "{shown}: printed {out}");
+        assert!(
+            err.contains(&format!("--> {shown}:")),
+            "{shown}: no location\n{err}"
+        );
+        assert!(
+            err.lines().count() <= 12,
+            "{shown}: more than one screen\n{err}"
+        );
+    }
+}
