@@ -93,24 +93,6 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
-/// The copy of the pack with the four-year bar at sixteen that the
-/// maintainers' guide diffs against.
-fn make_stricter_example() {
-    let dir = root().join("target/guide-example/stricter");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    for e in std::fs::read_dir(root().join("rules/tvpa"))
-        .expect("pack")
-        .flatten()
-    {
-        let mut text = std::fs::read_to_string(e.path()).expect("read");
-        if e.file_name() == "10-params.rules" {
-            text = text.replacen("  from 2001 = 4\n", "  from 2001 = 16\n", 1);
-        }
-        std::fs::write(dir.join(e.file_name()), text).expect("write");
-    }
-}
-
 /// Runs every `$ tiers ...` block of the guides and compares the output
 /// (stdout, then stderr). A block with a `...` line compares the lines
 /// before it with the start and the lines after it with the end. With
@@ -118,7 +100,7 @@ fn make_stricter_example() {
 /// the result with `git diff docs/`.
 #[test]
 fn guide_commands_print_what_the_guides_show() {
-    make_stricter_example();
+    tiers_tests::stricter_pack(&root().join("target/guide-example/stricter"));
     for guide in [
         "docs/guide-legal-advisors.md",
         "docs/guide-rule-maintainers.md",

@@ -44,3 +44,20 @@ pub fn tiers(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A copy of the shipped pack in `dir` with one line changed: the four-year
+/// bar for "sufficiently stringent" becomes sixteen years.
+pub fn stricter_pack(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("mkdir");
+    for e in std::fs::read_dir(root().join("rules/tvpa"))
+        .expect("pack")
+        .flatten()
+    {
+        let mut text = std::fs::read_to_string(e.path()).expect("read");
+        if e.file_name() == "10-params.rules" {
+            text = text.replacen("  from 2001 = 4\n", "  from 2001 = 16\n", 1);
+        }
+        std::fs::write(dir.join(e.file_name()), text).expect("write");
+    }
+}

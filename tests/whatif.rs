@@ -192,19 +192,8 @@ fn reforms_are_minimal_and_never_supersets() {
 #[test]
 fn diff_lists_exactly_the_cases_a_threshold_change_moves() {
     let dir = std::env::temp_dir().join(format!("tiers-diff-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp");
-    for e in std::fs::read_dir(root().join("rules/tvpa"))
-        .expect("pack")
-        .flatten()
-    {
-        let mut text = std::fs::read_to_string(e.path()).expect("read");
-        if e.file_name() == "10-params.rules" {
-            // one line: the four-year bar becomes sixteen
-            text = text.replacen("  from 2001 = 4\n", "  from 2001 = 16\n", 1);
-        }
-        std::fs::write(dir.join(e.file_name()), text).expect("write");
-    }
+    // one line: the four-year bar becomes sixteen
+    tiers_tests::stricter_pack(&dir);
     let (code, out, err) = tiers(&[
         "diff",
         "--base-rules",

@@ -203,21 +203,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         ev.judgment(j);
     }
 
-    // placement
-    let mut steps = vec![];
-    let mut warnings = vec![];
-    for step in pack.steps.iter().filter(|s| s.decide) {
-        if ev.tier.is_some() {
-            break;
-        }
-        ev.place(step, &mut steps, &mut warnings);
-    }
-    if ev.tier.is_none() {
-        warnings.push("no placement step decided a tier".into());
-    }
-    for step in pack.steps.iter().filter(|s| !s.decide) {
-        ev.place(step, &mut steps, &mut warnings);
-    }
+    let (steps, mut warnings) = ev.placement();
 
     // rationale
     let mut sentences: Vec<String> = vec![];
@@ -556,6 +542,27 @@ impl<'a> Ev<'a> {
         });
         self.judg_values[j] = Some(value.clone());
         value
+    }
+
+    /// The placement procedure: `decide` steps until one places the
+    /// country, then every `adjust` step. Returns the steps that fired and
+    /// the warnings.
+    fn placement(&mut self) -> (Vec<StepResult>, Vec<String>) {
+        let mut steps = vec![];
+        let mut warnings = vec![];
+        for step in self.pack.steps.iter().filter(|s| s.decide) {
+            if self.tier.is_some() {
+                break;
+            }
+            self.place(step, &mut steps, &mut warnings);
+        }
+        if self.tier.is_none() {
+            warnings.push("no placement step decided a tier".into());
+        }
+        for step in self.pack.steps.iter().filter(|s| !s.decide) {
+            self.place(step, &mut steps, &mut warnings);
+        }
+        (steps, warnings)
     }
 
     fn place(&mut self, step: &CStep, steps: &mut Vec<StepResult>, warnings: &mut Vec<String>) {
@@ -1256,17 +1263,7 @@ pub fn decide(pack: &RulePack, facts: &Facts) -> Decision {
     ev.explain = false;
     let outcomes: Vec<Outcome> = (0..pack.criteria.len()).map(|i| ev.criterion(i)).collect();
     ev.criteria_done = true;
-    let mut steps = vec![];
-    let mut warnings = vec![];
-    for step in pack.steps.iter().filter(|s| s.decide) {
-        if ev.tier.is_some() {
-            break;
-        }
-        ev.place(step, &mut steps, &mut warnings);
-    }
-    for step in pack.steps.iter().filter(|s| !s.decide) {
-        ev.place(step, &mut steps, &mut warnings);
-    }
+    ev.placement();
     Decision {
         tier: ev.tier.clone(),
         outcomes,

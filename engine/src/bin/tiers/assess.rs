@@ -11,6 +11,16 @@ pub enum Fmt {
     Json,
 }
 
+impl From<Fmt> for Format {
+    fn from(f: Fmt) -> Format {
+        match f {
+            Fmt::Text => Format::Text,
+            Fmt::Md => Format::Md,
+            Fmt::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Facts files (YAML), or directories of them
@@ -169,16 +179,11 @@ impl Job {
                 Piece::Json(v)
             }
             Fmt::Text | Fmt::Md => {
-                let f = if matches!(self.format, Fmt::Md) {
-                    Format::Md
-                } else {
-                    Format::Text
-                };
                 let mut s = String::new();
                 if self.history {
                     s.push_str(&history_block(&h));
                 }
-                s.push_str(&explain::render(&a, f));
+                s.push_str(&explain::render(&a, self.format.into()));
                 Piece::Text(s)
             }
         })

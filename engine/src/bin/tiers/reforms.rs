@@ -82,11 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             ));
         }
     }
-    let fmt = match args.format {
-        Fmt::Text => tiers::explain::Format::Text,
-        Fmt::Md => tiers::explain::Format::Md,
-        Fmt::Json => tiers::explain::Format::Json,
-    };
+    let fmt = args.format.into();
     let out = tiers::report::reforms(&result, &base.country, &per, fmt);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(Exit::Ok)

@@ -120,11 +120,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         tiers::evaluate(&pack, &before),
         tiers::evaluate(&pack, &after),
     );
-    let fmt = match args.format {
-        Fmt::Text => tiers::explain::Format::Text,
-        Fmt::Md => tiers::explain::Format::Md,
-        Fmt::Json => tiers::explain::Format::Json,
-    };
+    let fmt = args.format.into();
     let out = tiers::report::delta(&delta, &shown, note.as_deref(), fmt);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(Exit::Ok)
