@@ -370,6 +370,9 @@ enum Fired<'a> {
         exception: Option<String>,
         /// Index of the branch that fired.
         branch: usize,
+        /// Where the reads of the firing `when` condition (and its reason)
+        /// begin; `None` for `otherwise`, which rests on everything before.
+        reads_from: Option<usize>,
     },
     No,
     /// A condition could not be decided; the unknown facts it read.
@@ -449,24 +452,33 @@ impl<'a> Ev<'a> {
         let saved = std::mem::take(&mut self.reads);
         let body = &self.pack.criteria[i].body;
         let fired = self.body(body);
-        let (outcome, because, exception, branch) = match fired {
+        let (outcome, because, exception, branch, from) = match fired {
             Fired::Yes {
                 result,
                 because,
                 exception,
                 branch,
+                reads_from,
             } => {
                 let o = match &result {
                     Value::Text(t) => Outcome::parse(t).unwrap_or(Outcome::Unknown),
                     _ => Outcome::Unknown,
                 };
                 let b = because.unwrap_or_else(|| o.as_str().to_string());
-                (o, b, exception, Some(branch))
+                (o, b, exception, Some(branch), reads_from)
             }
-            Fired::No => (Outcome::Unknown, "no branch applied".into(), None, None),
-            Fired::Unknown(missing) => (Outcome::Unknown, unknown_because(&missing), None, None),
+            Fired::No => (Outcome::Unknown, "no branch applied".into(), None, None, None),
+            Fired::Unknown(missing) => (Outcome::Unknown, unknown_because(&missing), None, None, None),
         };
-        let reads = dedup(std::mem::replace(&mut self.reads, saved));
+        let mut all = std::mem::replace(&mut self.reads, saved);
+        // the facts that decided: those the firing condition read, when it
+        // read any; else (an `otherwise`, or a condition on `let`s) all
+        if let Some(from) = from {
+            if all[from.min(all.len())..].iter().any(|r| !r.path.starts_with("param ")) {
+                all.drain(..from.min(all.len()));
+            }
+        }
+        let reads = dedup(all);
         self.busy[i] = false;
         self.crit[i] = Some(CritMemo {
             outcome,
@@ -635,6 +647,7 @@ impl<'a> Ev<'a> {
                         because,
                         exception: b.exception.clone(),
                         branch: index,
+                        reads_from: b.when.as_ref().map(|_| start),
                     };
                 }
                 Some(false) => continue,
