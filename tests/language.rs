@@ -435,3 +435,27 @@ fn data_presumption() {
         a.warnings
     );
 }
+
+#[test]
+fn a_gap_in_the_history_and_a_contrary_finding_are_warned() {
+    let gap = "country: T\nyear: 2023\nhistory:\n  - {year: 2020, tier: \"2WL\"}\n  - {year: 2021, tier: \"2WL\"}\nfindings: {significant_efforts: true, increasing_efforts: false}\n";
+    let a = assess_tvpa(gap);
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("no placement for 2022")),
+        "{:?}",
+        a.warnings
+    );
+    let contrary = "country: T\nyear: 2023\nstate: {policy_or_pattern: true}\nfindings: {significant_efforts: true}\n";
+    let a = assess_tvpa(contrary);
+    assert_eq!(tier(&a), "3");
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("proof of a failure to make significant efforts")),
+        "{:?}",
+        a.warnings
+    );
+    assert!(a.rationale.contains("policy or pattern"), "{}", a.rationale);
+}

@@ -467,14 +467,29 @@ impl<'a> Ev<'a> {
                 let b = because.unwrap_or_else(|| o.as_str().to_string());
                 (o, b, exception, Some(branch), reads_from)
             }
-            Fired::No => (Outcome::Unknown, "no branch applied".into(), None, None, None),
-            Fired::Unknown(missing) => (Outcome::Unknown, unknown_because(&missing), None, None, None),
+            Fired::No => (
+                Outcome::Unknown,
+                "no branch applied".into(),
+                None,
+                None,
+                None,
+            ),
+            Fired::Unknown(missing) => (
+                Outcome::Unknown,
+                unknown_because(&missing),
+                None,
+                None,
+                None,
+            ),
         };
         let mut all = std::mem::replace(&mut self.reads, saved);
         // the facts that decided: those the firing condition read, when it
         // read any; else (an `otherwise`, or a condition on `let`s) all
         if let Some(from) = from {
-            if all[from.min(all.len())..].iter().any(|r| !r.path.starts_with("param ")) {
+            if all[from.min(all.len())..]
+                .iter()
+                .any(|r| !r.path.starts_with("param "))
+            {
                 all.drain(..from.min(all.len()));
             }
         }
