@@ -1165,6 +1165,7 @@ impl Checker {
             "len" => Some((Builtin::Len, Ty::Num)),
             "join" => Some((Builtin::Join, Ty::Text)),
             "round" => Some((Builtin::Round, Ty::Num)),
+            "lower_first" => Some((Builtin::LowerFirst, Ty::Text)),
             _ => None,
         };
         if let Some((b, ty)) = builtin {
@@ -1181,6 +1182,7 @@ impl Checker {
                     Builtin::Known => true,
                     Builtin::Len | Builtin::Join => matches!(t, Ty::List(_) | Ty::Null),
                     Builtin::Round => t.fits(&Ty::Num),
+                    Builtin::LowerFirst => t.fits(&Ty::Text),
                 };
                 if !ok {
                     self.diags.push(err(
@@ -1253,7 +1255,7 @@ impl Checker {
                 (CExpr::Bind(binds, Box::new(body)), bty)
             }
             _ => {
-                let mut names: Vec<&str> = vec!["known", "len", "join", "round"];
+                let mut names: Vec<&str> = vec!["known", "len", "join", "round", "lower_first"];
                 let defs: Vec<String> = self.def_sigs.iter().map(|d| d.0.clone()).collect();
                 names.extend(defs.iter().map(String::as_str));
                 let mut d = err(
@@ -1264,7 +1266,7 @@ impl Checker {
                 d = d.help(match did_you_mean(name, names) {
                     Some(h) => format!("did you mean `{h}`?"),
                     None => {
-                        "the functions are known, len, join, round and the pack's `def`s".into()
+                        "the functions are known, len, join, round, lower_first and the pack's `def`s".into()
                     }
                 });
                 self.diags.push(d);

@@ -1043,6 +1043,18 @@ impl<'a> Ev<'a> {
                         Value::Num(n) => Value::Num(n.round()),
                         _ => Value::Unknown,
                     },
+                    Builtin::LowerFirst => match v {
+                        Value::Text(t) => {
+                            let mut c = t.chars();
+                            match c.next() {
+                                Some(f) => Value::Text(
+                                    format!("{}{}", f.to_lowercase(), c.as_str()).into(),
+                                ),
+                                None => Value::Text(t),
+                            }
+                        }
+                        _ => Value::Unknown,
+                    },
                 }
             }
             CExpr::Bind(binds, body) => {

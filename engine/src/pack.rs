@@ -117,6 +117,8 @@ pub enum Builtin {
     Len,
     Join,
     Round,
+    /// The text with its first letter in lower case (to continue a sentence).
+    LowerFirst,
 }
 
 /// A constant value of a parameter or literal.
