@@ -164,3 +164,27 @@ fn every_hostile_facts_fixture_exits_1_with_a_located_diagnostic() {
         );
     }
 }
+
+#[test]
+fn every_hostile_rule_fixture_fails_check_with_exit_1_and_a_location() {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/rules/err"))
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files {
+        let dir = std::env::temp_dir().join(format!("tiers-rule-fixture-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("tmp");
+        std::fs::copy(&f, dir.join("pack.rules")).expect("copy");
+        let (code, _, err) = tiers(&["check", "--rules", dir.to_str().unwrap_or_default()]);
+        assert_eq!(code, 1, "{}: exit {code}\n{err}", f.display());
+        assert!(
+            err.contains("pack.rules:"),
+            "{}: no location\n{err}",
+            f.display()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
