@@ -88,11 +88,6 @@ impl Diagnostic {
         self
     }
 
-    pub fn warning(mut self) -> Diagnostic {
-        self.severity = Severity::Warning;
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -311,15 +311,6 @@ fn first_line(s: &str) -> String {
     m
 }
 
-/// Loads a facts file against the pack's schema. `file` is the index of its
-/// text in `sources`.
-pub fn load(pack: &RulePack, sources: &SourceMap, file: u32) -> Result<Facts, Vec<Diagnostic>> {
-    let text = sources.text(file);
-    let text = text_of(text.as_bytes(), file, MAX_FACTS_FILE).map_err(|d| vec![d])?;
-    let node = parse_yaml(text, file, sources).map_err(|d| vec![d])?;
-    from_node(pack, sources, file, &node)
-}
-
 /// Converts a parsed node tree (top level of a facts or case file).
 pub fn from_node(
     pack: &RulePack,

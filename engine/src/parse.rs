@@ -74,39 +74,6 @@ pub fn parse_file(file: u32, src: &str) -> Result<File, Vec<Diagnostic>> {
     }
 }
 
-/// Parses a single expression (used for `--set` values and tests).
-pub fn parse_expr(file: u32, src: &str) -> Result<Expr, Vec<Diagnostic>> {
-    if let Some(at) = too_deep(src) {
-        return Err(vec![Diagnostic::new(
-            Code::NestingTooDeep,
-            format!("brackets nest deeper than {MAX_NESTING} levels"),
-            Span::new(file, at, at + 1),
-        )]);
-    }
-    let mut pairs =
-        RuleParser::parse(Rule::template_expr, src).map_err(|e| vec![syntax_error(file, e)])?;
-    let mut b = Builder {
-        file,
-        diags: vec![],
-    };
-    let inner = pairs.next().and_then(|p| p.into_inner().next());
-    match inner {
-        Some(p) => {
-            let e = b.expr(p, 0);
-            if b.diags.is_empty() {
-                Ok(e)
-            } else {
-                Err(b.diags)
-            }
-        }
-        None => Err(vec![Diagnostic::new(
-            Code::Syntax,
-            "expected an expression".into(),
-            Span::new(file, 0, src.len()),
-        )]),
-    }
-}
-
 /// The byte offset where bracket nesting first exceeds [`MAX_NESTING`],
 /// ignoring brackets in strings and comments.
 fn too_deep(src: &str) -> Option<usize> {

@@ -77,6 +77,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The case paths given, or `cases/` when none are.
+pub fn case_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("cases")]
+    } else {
+        paths
+    }
+}
+
 /// Loads the pack or prints its diagnostics.
 pub fn load_pack(dir: &std::path::Path) -> Result<tiers::RulePack, Exit> {
     tiers::load_pack(dir).map_err(|f| {

@@ -23,11 +23,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("cases")]
-    } else {
-        args.paths
-    };
+    let paths = crate::case_paths(args.paths);
     let opts = LoadOptions {
         no_findings: args.no_findings,
     };
