@@ -191,6 +191,19 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
                 ));
             }
         }
+        if let Some((step, _)) = &expect.placement {
+            r.checks.0 += 1;
+            let got = a.steps.iter().rev().find(|s| s.tier.is_some()).map(|s| s.rule.as_str());
+            if got == Some(step.as_str()) {
+                r.checks.1 += 1;
+            } else {
+                ok = false;
+                r.failures.push(format!(
+                    "FAIL {shown}: placement: expected step {step}, got {}",
+                    got.unwrap_or("none")
+                ));
+            }
+        }
         for (id, want, _) in &expect.criteria {
             r.checks.0 += 1;
             let got = a.outcome(id);

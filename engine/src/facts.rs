@@ -51,6 +51,8 @@ impl Fact {
 pub struct Expect {
     pub tier: Option<(String, Span)>,
     pub criteria: Vec<(String, Outcome, Span)>,
+    /// The placement step that set the final tier (the route), if stated.
+    pub placement: Option<(String, Span)>,
 }
 
 /// One facts file, loaded and checked.
@@ -760,13 +762,31 @@ impl Typer<'_> {
                         }
                     }
                 }
+                "placement" => {
+                    let name = match &v.value {
+                        YNode::Str(s) => s.clone(),
+                        other => describe_value(other),
+                    };
+                    if pack.steps.iter().any(|st| st.name == name) {
+                        out.placement = Some((name, self.span(v)));
+                    } else {
+                        let hint =
+                            did_you_mean(&name, pack.steps.iter().map(|st| st.name.as_str()));
+                        let d = self.error(
+                            Code::BadExpect,
+                            format!("`expect.placement` names unknown placement step `{name}`"),
+                            v,
+                        );
+                        d.help = hint.map(|h| format!("did you mean `{h}`?"));
+                    }
+                }
                 other => {
-                    let hint = did_you_mean(other, ["tier", "criteria"]);
+                    let hint = did_you_mean(other, ["tier", "criteria", "placement"]);
                     let d =
                         self.error(Code::UnknownKey, format!("unknown key `expect.{other}`"), k);
                     d.help = Some(match hint {
                         Some(h) => format!("did you mean `expect.{h}`?"),
-                        None => "`expect` has `tier` and `criteria`".into(),
+                        None => "`expect` has `tier`, `criteria` and `placement`".into(),
                     });
                 }
             }
