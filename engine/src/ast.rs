@@ -26,6 +26,8 @@ impl Span {
 pub struct Meta {
     pub title: Option<String>,
     pub cites: Vec<String>,
+    /// Where each of `cites` is written (same order).
+    pub cite_spans: Vec<Span>,
     pub pillar: Option<String>,
     pub note: Option<String>,
 }
@@ -185,6 +187,20 @@ pub struct Pack {
     pub span: Span,
 }
 
+/// `source ID { title "…" edition N publisher "…" url "…" note "…" }`: a
+/// public document that `cites` strings name by their first word.
+#[derive(Debug, Clone)]
+pub struct SourceDecl {
+    pub id: String,
+    pub title: Option<String>,
+    pub edition: Option<f64>,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub span: Span,
+    pub id_span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct TypeDecl {
     pub name: String,
@@ -296,6 +312,7 @@ pub struct Lever {
 #[derive(Debug, Clone, Default)]
 pub struct File {
     pub packs: Vec<Pack>,
+    pub sources: Vec<SourceDecl>,
     pub types: Vec<TypeDecl>,
     pub facts: Vec<(Vec<FieldDecl>, Span)>,
     pub params: Vec<Param>,
@@ -313,6 +330,7 @@ impl File {
     /// Appends every declaration of `other` (files of one pack are merged).
     pub fn merge(&mut self, other: File) {
         self.packs.extend(other.packs);
+        self.sources.extend(other.sources);
         self.types.extend(other.types);
         self.facts.extend(other.facts);
         self.params.extend(other.params);

@@ -161,6 +161,9 @@ pub struct Assessment {
     /// Values of the pack's `history_<field>` defs after placement: the
     /// extra fields of this year's entry in a later year's history.
     pub history_fields: Vec<(String, Json)>,
+    /// The declared sources the criteria and placement steps cite, in the
+    /// pack's order.
+    pub sources: Vec<CiteSource>,
 }
 
 impl Assessment {
@@ -320,7 +323,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         },
         _ => None,
     };
-    Assessment {
+    let mut a = Assessment {
         source: facts.path.clone(),
         country,
         year,
@@ -336,7 +339,32 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         warnings,
         rationale: sentences.join(" "),
         history_fields,
+        sources: Vec::new(),
+    };
+    a.sources = cited_sources(pack, &a);
+    a
+}
+
+/// The declared sources that the criteria and steps of `a` cite.
+fn cited_sources(pack: &RulePack, a: &Assessment) -> Vec<CiteSource> {
+    let cites = a
+        .criteria
+        .iter()
+        .flat_map(|c| &c.cites)
+        .chain(a.steps.iter().flat_map(|s| &s.cites));
+    let mut used = vec![false; pack.cite_sources.len()];
+    for c in cites {
+        let id = cite_source_id(c);
+        if let Some(i) = pack.cite_sources.iter().position(|s| s.id == id) {
+            used[i] = true;
+        }
     }
+    pack.cite_sources
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .map(|(s, _)| s.clone())
+        .collect()
 }
 
 fn text_of(v: &Value) -> Option<String> {

@@ -2,7 +2,7 @@
 //! Everything it prints was decided and worded by eval and the rule pack.
 
 use crate::eval::{fmt_num, Assessment, Read};
-use crate::pack::Outcome;
+use crate::pack::{cite_source_id, CiteSource, Outcome};
 use serde_json::{json, Map, Value as Json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,7 +210,49 @@ pub fn text(a: &Assessment) -> String {
     }
     out.push_str("\nDraft rationale\n");
     out.push_str(&columns("  ", &a.rationale, 100));
+    if !a.sources.is_empty() {
+        out.push_str("\nSources\n");
+        let w = a.sources.iter().map(|s| s.id.len()).max().unwrap_or(4);
+        for s in &a.sources {
+            out.push_str(&columns(
+                &format!("  {:<w$}  ", s.id),
+                &full_citation(s),
+                110,
+            ));
+        }
+    }
     out
+}
+
+/// A source as a reader needs it: title, publisher, address, and the note.
+fn full_citation(s: &CiteSource) -> String {
+    let mut out = s.title.clone();
+    if let Some(p) = &s.publisher {
+        out.push_str(&format!(". {p}"));
+    }
+    out.push_str(&format!(". {}", s.url));
+    if let Some(n) = &s.note {
+        out.push_str(&format!(" ({n})"));
+    }
+    out
+}
+
+/// A cite as a Markdown link to its source's public address.
+fn md_cite(a: &Assessment, cite: &str) -> String {
+    let text = cite.replace('[', "\\[").replace(']', "\\]");
+    let id = cite_source_id(cite);
+    match a.sources.iter().find(|s| s.id == id) {
+        Some(s) => format!("[{text}]({})", s.url),
+        None => text,
+    }
+}
+
+fn md_cites(a: &Assessment, cites: &[String]) -> String {
+    cites
+        .iter()
+        .map(|c| md_cite(a, c))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn md_escape(s: &str) -> String {
@@ -230,7 +272,7 @@ pub fn markdown(a: &Assessment) -> String {
         let cites = if s.cites.is_empty() {
             String::new()
         } else {
-            format!(" _({})_", s.cites.join("; "))
+            format!(" _({})_", md_cites(a, &s.cites))
         };
         out.push_str(&format!(
             "{}. **{}**: {}{cites}\n",
@@ -259,7 +301,7 @@ pub fn markdown(a: &Assessment) -> String {
             "| {} | `{}` | {} | {} | {} |\n",
             c.outcome.as_str(),
             c.id,
-            md_escape(&c.cites.join("; ")),
+            md_escape(&md_cites(a, &c.cites)),
             md_escape(&c.because),
             md_escape(&reads_line(&c.facts, 6, c.outcome == Outcome::Unknown))
         ));
@@ -271,6 +313,20 @@ pub fn markdown(a: &Assessment) -> String {
         }
     }
     out.push_str(&format!("\n### Draft rationale\n\n> {}\n", a.rationale));
+    if !a.sources.is_empty() {
+        out.push_str("\n### Sources\n\n");
+        for s in &a.sources {
+            let mut line = format!("- **{}**: [{}]({})", s.id, s.title, s.url);
+            if let Some(p) = &s.publisher {
+                line.push_str(&format!(", {p}"));
+            }
+            if let Some(n) = &s.note {
+                line.push_str(&format!(" ({n})"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     out
 }
 
@@ -329,5 +385,25 @@ pub fn to_json(a: &Assessment) -> Json {
         "placement": {"steps": steps},
         "warnings": a.warnings,
         "rationale": a.rationale,
+        "sources": sources_json(a),
     })
+}
+
+/// `sources`: every source id the assessment cites, with its title and
+/// public address (and publisher and edition, where declared).
+fn sources_json(a: &Assessment) -> Json {
+    let mut m = Map::new();
+    for s in &a.sources {
+        let mut e = Map::new();
+        e.insert("title".into(), json!(s.title));
+        e.insert("url".into(), json!(s.url));
+        if let Some(p) = &s.publisher {
+            e.insert("publisher".into(), json!(p));
+        }
+        if let Some(y) = s.edition {
+            e.insert("edition".into(), json!(y as i64));
+        }
+        m.insert(s.id.clone(), Json::Object(e));
+    }
+    Json::Object(m)
 }

@@ -272,6 +272,23 @@ pub struct CLever {
     pub sets: Vec<(Vec<PathSeg>, Const, String)>,
 }
 
+/// A public source declared by the pack (`source ID { … }`). Every `cites`
+/// string starts with the id of one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiteSource {
+    pub id: String,
+    pub title: String,
+    pub edition: Option<f64>,
+    pub publisher: Option<String>,
+    pub url: String,
+    pub note: Option<String>,
+}
+
+/// The source id a cite string names: its first word.
+pub fn cite_source_id(cite: &str) -> &str {
+    cite.split_whitespace().next().unwrap_or("")
+}
+
 /// A checked rule pack, ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct RulePack {
@@ -279,6 +296,8 @@ pub struct RulePack {
     pub title: Option<String>,
     pub editions: Vec<f64>,
     pub source: Option<String>,
+    /// The public sources `cites` strings name, in declaration order.
+    pub cite_sources: Vec<CiteSource>,
     pub sources: SourceMap,
     pub root: Rc<RecTy>,
     pub edition_field: Option<usize>,
@@ -308,5 +327,11 @@ pub struct RulePack {
 impl RulePack {
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
         self.criteria.iter().position(|c| c.id == id)
+    }
+
+    /// The declared source a cite string names, if any.
+    pub fn cite_source(&self, cite: &str) -> Option<&CiteSource> {
+        let id = cite_source_id(cite);
+        self.cite_sources.iter().find(|s| s.id == id)
     }
 }

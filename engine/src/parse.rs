@@ -126,6 +126,7 @@ fn rule_label(r: &Rule) -> String {
         Rule::branch | Rule::when_cond | Rule::otherwise => "`when` or `otherwise` branch",
         Rule::meta | Rule::title | Rule::cites | Rule::pillar | Rule::note => "title, cites, pillar or note",
         Rule::pack
+        | Rule::source_decl
         | Rule::type_decl
         | Rule::facts
         | Rule::param
@@ -136,7 +137,7 @@ fn rule_label(r: &Rule) -> String {
         | Rule::placement
         | Rule::rationale
         | Rule::warn
-        | Rule::lever => "declaration (pack, type, facts, param, def, judgment, criterion, exception, placement, rationale, warn, lever)",
+        | Rule::lever => "declaration (pack, source, type, facts, param, def, judgment, criterion, exception, placement, rationale, warn, lever)",
         Rule::cmp_op => "comparison",
         Rule::is_op => "`is`",
         Rule::add_op | Rule::mul_op => "operator",
@@ -148,6 +149,9 @@ fn rule_label(r: &Rule) -> String {
         Rule::decide | Rule::adjust => "`decide` or `adjust` step",
         Rule::say | Rule::choose => "`say` or `choose`",
         Rule::lever_set => "`set PATH = value`",
+        Rule::source_field | Rule::source_edition | Rule::publisher | Rule::url => {
+            "title, edition, publisher, url or note"
+        }
         other => return format!("{other:?}").replace('_', " "),
     };
     s.to_string()
@@ -212,6 +216,7 @@ impl Builder {
         let span = self.span(&p);
         match p.as_rule() {
             Rule::pack => out.packs.push(self.pack(p, span)),
+            Rule::source_decl => out.sources.push(self.source_decl(p, span)),
             Rule::type_decl => {
                 let mut it = p.into_inner();
                 let name = next_str(&mut it);
@@ -453,14 +458,48 @@ impl Builder {
         pack
     }
 
+    fn source_decl(&mut self, p: Pair<Rule>, span: Span) -> SourceDecl {
+        let mut it = p.into_inner();
+        let id_pair = it.next();
+        let id_span = id_pair.as_ref().map(|i| self.span(i)).unwrap_or(span);
+        let mut src = SourceDecl {
+            id: id_pair.map(|i| i.as_str().to_string()).unwrap_or_default(),
+            title: None,
+            edition: None,
+            publisher: None,
+            url: None,
+            note: None,
+            span,
+            id_span,
+        };
+        for f in it {
+            let Some(f) = f.into_inner().next() else {
+                continue;
+            };
+            let rule = f.as_rule();
+            let value = f.into_inner().next();
+            match rule {
+                Rule::title => src.title = value.map(|s| self.string(s)),
+                Rule::publisher => src.publisher = value.map(|s| self.string(s)),
+                Rule::url => src.url = value.map(|s| self.string(s)),
+                Rule::note => src.note = value.map(|s| self.string(s)),
+                Rule::source_edition => src.edition = value.and_then(|n| n.as_str().parse().ok()),
+                _ => {}
+            }
+        }
+        src
+    }
+
     fn meta(&mut self, p: Pair<Rule>, meta: &mut Meta) {
         match p.as_rule() {
             Rule::title => meta.title = p.into_inner().next().map(|s| self.string(s)),
             Rule::note => meta.note = p.into_inner().next().map(|s| self.string(s)),
             Rule::pillar => meta.pillar = p.into_inner().next().map(|s| s.as_str().to_string()),
             Rule::cites => {
-                let cites: Vec<String> = p.into_inner().map(|s| self.string(s)).collect();
-                meta.cites.extend(cites);
+                for c in p.into_inner() {
+                    meta.cite_spans.push(self.span(&c));
+                    meta.cites.push(self.string(c));
+                }
             }
             _ => {}
         }
