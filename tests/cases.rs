@@ -97,3 +97,34 @@ fn the_fast_path_decides_as_the_explained_one() {
         assert_eq!(fast.outcomes, outcomes, "{}", file.display());
     }
 }
+
+/// Every library entry point loads a case the same way: with the history
+/// its earlier years' files give (issue 14).
+#[test]
+fn every_loading_path_derives_history_from_earlier_years() {
+    let pack = tvpa();
+    let path = root().join("cases/edge/multiyear/2023/edgeland.yaml");
+    let opts = LoadOptions::default();
+    let bytes = std::fs::read(&path).expect("read");
+    let shown = path.display().to_string();
+    let loaded = [
+        case::load(&pack, &path, opts).expect("load"),
+        case::load_with_history(&pack, &path, opts)
+            .expect("load_with_history")
+            .0,
+        case::load_bytes(&pack, &shown, &bytes, opts).expect("load_bytes"),
+        case::Loader::new(opts)
+            .load(&pack, &path)
+            .expect("Loader")
+            .0,
+    ];
+    for f in &loaded {
+        let a = tiers::evaluate(&pack, f);
+        assert_eq!(a.tier.as_deref(), Some("3"), "{}", f.path);
+        assert_eq!(a.previous_tier.as_deref(), Some("2WL"));
+        assert_eq!(tiers::eval::decide(&pack, f).tier.as_deref(), Some("3"));
+    }
+    let (_, history) = case::load_with_history(&pack, &path, opts).expect("loads");
+    let years: Vec<(f64, &str)> = history.iter().map(|h| (h.year, h.tier.as_str())).collect();
+    assert_eq!(years, [(2021.0, "2WL"), (2022.0, "2WL")]);
+}

@@ -188,3 +188,54 @@ fn every_hostile_rule_fixture_fails_check_with_exit_1_and_a_location() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// Issue 14: history from earlier years' files is derived under each pack,
+/// by every command. With a third Watch List year allowed before the
+/// downgrade, edgeland 2023 (Watch List in 2021 and 2022) stays on the
+/// Watch List instead of going to Tier 3.
+#[test]
+fn every_command_derives_the_history_of_a_multi_year_case() {
+    let dir = std::env::temp_dir().join(format!("tiers-wl3-{}", std::process::id()));
+    tiers_tests::edited_pack_after(
+        &dir,
+        "10-params.rules",
+        "param wl_years_without_waiver",
+        "from 2009 = 2",
+        "from 2009 = 3",
+    );
+    let copy = dir.to_str().unwrap_or_default();
+    let case = "cases/edge/multiyear/2023/edgeland.yaml";
+    let (code, out, err) = tiers(&["diff", "--base-rules", "rules/tvpa", "--rules", copy]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        out.contains(&format!("{case}\n  tier: 3 -> 2WL\n")),
+        "{out}"
+    );
+    // assess, under each pack
+    for (rules, tier) in [("rules/tvpa", "3"), (copy, "2WL")] {
+        let (code, out, err) = tiers(&["assess", "--format", "json", "--rules", rules, case]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(v["tier"], tier, "{rules}");
+        assert_eq!(v["previous_tier"], "2WL", "{rules}");
+    }
+    // whatif and reforms start from the placement the history gives
+    let (code, out, err) = tiers(&[
+        "whatif",
+        "--format",
+        "json",
+        case,
+        "--set",
+        "findings.increasing_efforts=true",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        (&v["tier_before"], &v["tier_after"]),
+        (&"3".into(), &"2".into())
+    );
+    let (code, out, err) = tiers(&["reforms", case]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(now 3)"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -262,18 +262,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         ));
     }
 
-    let history_fields = pack
-        .defs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.arity == 0 && d.name.starts_with("history_"))
-        .map(|(i, d)| {
-            (
-                d.name["history_".len()..].to_string(),
-                to_json(&ev.def(i, vec![])),
-            )
-        })
-        .collect();
+    let history_fields = ev.history_fields();
     let previous_tier = pack
         .previous_tier_def
         .and_then(|d| text_of(&ev.def(d, vec![])));
@@ -723,6 +712,22 @@ impl<'a> Ev<'a> {
         } else {
             Fired::Unknown(missing)
         }
+    }
+
+    /// Values of the pack's `history_<field>` defs after placement.
+    fn history_fields(&mut self) -> Vec<(String, Json)> {
+        let pack = self.pack;
+        pack.defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.arity == 0 && d.name.starts_with("history_"))
+            .map(|(i, d)| {
+                (
+                    d.name["history_".len()..].to_string(),
+                    to_json(&self.def(i, vec![])),
+                )
+            })
+            .collect()
     }
 
     fn def(&mut self, i: usize, args: Vec<Value<'a>>) -> Value<'a> {
@@ -1324,16 +1329,40 @@ fn same_result(a: &Value, b: &Value) -> bool {
 pub struct Decision {
     pub tier: Option<Rc<str>>,
     pub outcomes: Vec<Outcome>,
+    /// The placement step that set the final tier (what `expect.placement`
+    /// checks).
+    pub placed_by: Option<String>,
 }
 
 pub fn decide(pack: &RulePack, facts: &Facts) -> Decision {
+    decide_ev(pack, facts, false).0
+}
+
+/// [`decide`], and the values of the pack's `history_<field>` defs (what a
+/// later year's history entry for this year records, as in
+/// [`Assessment::history_fields`]).
+pub fn decide_history(pack: &RulePack, facts: &Facts) -> (Decision, Vec<(String, Json)>) {
+    decide_ev(pack, facts, true)
+}
+
+fn decide_ev(pack: &RulePack, facts: &Facts, history: bool) -> (Decision, Vec<(String, Json)>) {
     let mut ev = Ev::new(pack, &facts.root);
     ev.explain = false;
     let outcomes: Vec<Outcome> = (0..pack.criteria.len()).map(|i| ev.criterion(i)).collect();
     ev.criteria_done = true;
-    ev.placement();
-    Decision {
-        tier: ev.tier.clone(),
-        outcomes,
-    }
+    let (steps, _) = ev.placement();
+    let placed_by = steps
+        .into_iter()
+        .rev()
+        .find(|s| s.tier.is_some())
+        .map(|s| s.rule);
+    let fields = if history { ev.history_fields() } else { vec![] };
+    (
+        Decision {
+            tier: ev.tier.clone(),
+            outcomes,
+            placed_by,
+        },
+        fields,
+    )
 }

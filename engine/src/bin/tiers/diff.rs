@@ -50,15 +50,18 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let paths = crate::case_paths(args.paths);
     let mut rows = vec![];
     let mut total = 0;
+    // one loader a pack: each derives the history of multi-year cases
+    // under its own rules
+    let (mut base_cases, mut new_cases) = (
+        case::Loader::new(LoadOptions::default()),
+        case::Loader::new(LoadOptions::default()),
+    );
     for file in case::collect(&paths) {
         total += 1;
         let shown = file.display().to_string();
-        let (b, n) = (
-            case::load(&base, &file, LoadOptions::default()),
-            case::load(&new, &file, LoadOptions::default()),
-        );
+        let (b, n) = (base_cases.load(&base, &file), new_cases.load(&new, &file));
         let (b, n) = match (b, n) {
-            (Ok(b), Ok(n)) => (tiers::evaluate(&base, &b), tiers::evaluate(&new, &n)),
+            (Ok((b, _)), Ok((n, _))) => (tiers::evaluate(&base, &b), tiers::evaluate(&new, &n)),
             (b, n) => {
                 if b.is_ok() != n.is_ok() {
                     let which = if b.is_ok() { "new" } else { "base" };
