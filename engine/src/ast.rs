@@ -304,6 +304,8 @@ pub struct LeverSet {
 pub struct Lever {
     pub name: String,
     pub meta: Meta,
+    /// The recommendation sentence, in the report's style.
+    pub recommend: Option<String>,
     pub sets: Vec<LeverSet>,
     pub span: Span,
 }

@@ -561,6 +561,7 @@ impl Checker {
             levers.push(CLever {
                 name: l.name.clone(),
                 meta: l.meta.clone(),
+                recommend: l.recommend.clone(),
                 sets,
             });
         }

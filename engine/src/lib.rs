@@ -25,8 +25,10 @@ pub mod facts;
 pub mod fmt;
 pub mod pack;
 pub mod parse;
+pub mod reads;
 pub mod report;
 pub mod scenario;
+pub mod schema;
 pub mod whatif;
 
 use diag::{Code, Diagnostic, SourceMap};

@@ -269,6 +269,8 @@ pub enum PathSeg {
 pub struct CLever {
     pub name: String,
     pub meta: Meta,
+    /// The recommendation sentence, in the report's style.
+    pub recommend: Option<String>,
     pub sets: Vec<(Vec<PathSeg>, Const, String)>,
 }
 

@@ -149,6 +149,7 @@ fn rule_label(r: &Rule) -> String {
         Rule::decide | Rule::adjust => "`decide` or `adjust` step",
         Rule::say | Rule::choose => "`say` or `choose`",
         Rule::lever_set => "`set PATH = value`",
+        Rule::recommend => "`recommend`",
         Rule::source_field | Rule::source_edition | Rule::publisher | Rule::url => {
             "title, edition, publisher, url or note"
         }
@@ -384,10 +385,12 @@ impl Builder {
             Rule::lever => {
                 let mut name = String::new();
                 let mut meta = Meta::default();
+                let mut recommend = None;
                 let mut sets = vec![];
                 for c in p.into_inner() {
                     match c.as_rule() {
                         Rule::ident => name = c.as_str().to_string(),
+                        Rule::recommend => recommend = c.into_inner().next().map(|s| self.string(s)),
                         Rule::lever_set => {
                             let sspan = self.span(&c);
                             let mut it = c.into_inner();
@@ -405,6 +408,7 @@ impl Builder {
                 out.levers.push(Lever {
                     name,
                     meta,
+                    recommend,
                     sets,
                     span,
                 });

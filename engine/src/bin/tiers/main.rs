@@ -5,7 +5,9 @@ mod assess;
 mod check;
 mod diff;
 mod fmt;
+mod new;
 mod reforms;
+mod schema;
 mod test;
 mod whatif;
 
@@ -50,6 +52,10 @@ enum Cmd {
     Diff(diff::Args),
     /// Lay rule files out canonically (only whitespace changes)
     Fmt(fmt::Args),
+    /// Print the JSON Schema of facts files (for editors), or the field reference
+    Schema(schema::Args),
+    /// Print a facts file with every field null and a comment each
+    New(new::Args),
 }
 
 /// Where the rule pack is, unless `--rules` says otherwise.
@@ -67,6 +73,8 @@ fn main() -> ExitCode {
         Cmd::Reforms(a) => reforms::run(a),
         Cmd::Diff(a) => diff::run(a),
         Cmd::Fmt(a) => fmt::run(a),
+        Cmd::Schema(a) => schema::run(a),
+        Cmd::New(a) => new::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

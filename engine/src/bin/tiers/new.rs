@@ -1,0 +1,34 @@
+use crate::{default_rules, Exit};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The country, as it reads in "The Government of COUNTRY"
+    country: String,
+    /// The report edition
+    #[arg(long)]
+    year: u32,
+    /// Put a `yaml-language-server` modeline first, pointing at this schema
+    /// (a path relative to the new file, or a URL; see `tiers schema`)
+    #[arg(long, value_name = "PATH|URL")]
+    schema: Option<String>,
+    /// The rule pack directory
+    #[arg(long, default_value_os_t = default_rules())]
+    rules: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let pack = match crate::load_pack(&args.rules) {
+        Ok(p) => p,
+        Err(e) => return Ok(e),
+    };
+    let out = tiers::schema::skeleton(
+        &pack,
+        &args.country,
+        f64::from(args.year),
+        args.schema.as_deref(),
+    );
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,36 @@
+use crate::{default_rules, Exit};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The schema of a scenario file (`base:`, `note:`, `set:`) instead
+    #[arg(long, conflicts_with = "reference")]
+    scenario: bool,
+    /// The Markdown field reference (type, meaning, the rules that read each
+    /// field) instead of the JSON Schema
+    #[arg(long)]
+    reference: bool,
+    /// The rule pack directory
+    #[arg(long, default_value_os_t = default_rules())]
+    rules: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let pack = match crate::load_pack(&args.rules) {
+        Ok(p) => p,
+        Err(e) => return Ok(e),
+    };
+    let out = if args.reference {
+        tiers::schema::reference(&pack)
+    } else {
+        let s = if args.scenario {
+            tiers::schema::scenario_schema(&pack)
+        } else {
+            tiers::schema::facts_schema(&pack)
+        };
+        serde_json::to_string_pretty(&s)? + "\n"
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(Exit::Ok)
+}
