@@ -390,7 +390,9 @@ impl Builder {
                 for c in p.into_inner() {
                     match c.as_rule() {
                         Rule::ident => name = c.as_str().to_string(),
-                        Rule::recommend => recommend = c.into_inner().next().map(|s| self.string(s)),
+                        Rule::recommend => {
+                            recommend = c.into_inner().next().map(|s| self.string(s))
+                        }
                         Rule::lever_set => {
                             let sspan = self.span(&c);
                             let mut it = c.into_inner();
