@@ -155,3 +155,76 @@ fn guide_commands_print_what_the_guides_show() {
         }
     }
 }
+
+/// docs/sources.md lists every source the pack declares, with its address.
+#[test]
+fn sources_page_lists_every_declared_source() {
+    let doc = std::fs::read_to_string(root().join("docs/sources.md")).expect("docs/sources.md");
+    let pack = tiers_tests::tvpa();
+    assert!(
+        !pack.cite_sources.is_empty(),
+        "the pack declares no sources"
+    );
+    for s in &pack.cite_sources {
+        assert!(
+            doc.contains(&format!("`{}`", s.id)) && doc.contains(&s.url),
+            "docs/sources.md does not list `{}` ({})",
+            s.id,
+            s.url
+        );
+    }
+}
+
+/// Every cite in every shipped case's JSON starts with a source id that
+/// the document's `sources` maps to a title and a public address.
+#[test]
+fn every_cite_in_every_case_names_a_source_with_a_url() {
+    let pack = tiers_tests::tvpa();
+    let mut files = vec![];
+    let mut dirs = vec![root().join("cases")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("cases").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 10, "expected the shipped cases");
+    for f in files {
+        let Ok(facts) = tiers::case::load(&pack, &f, Default::default()) else {
+            continue; // a scenario file, or one that does not load (tests/cases.rs reports it)
+        };
+        let json = tiers::explain::to_json(&tiers::evaluate(&pack, &facts));
+        let sources = json["sources"].as_object().expect("a `sources` object");
+        let cites = json["criteria"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(json["placement"]["steps"].as_array().into_iter().flatten())
+            .flat_map(|c| c["cites"].as_array().cloned().unwrap_or_default());
+        for cite in cites {
+            let cite = cite.as_str().unwrap_or_default();
+            let id = cite.split_whitespace().next().unwrap_or_default();
+            let s = sources.get(id).unwrap_or_else(|| {
+                panic!(
+                    "{}: cite `{cite}` names no source in `sources`",
+                    f.display()
+                )
+            });
+            assert!(
+                s["title"].as_str().is_some_and(|t| !t.is_empty())
+                    && s["url"].as_str().is_some_and(|u| u.starts_with("https://")),
+                "{}: source `{id}` lacks a title or an https address",
+                f.display()
+            );
+            assert!(
+                cite.len() > id.len() + 1,
+                "{}: cite `{cite}` has no pinpoint",
+                f.display()
+            );
+        }
+    }
+}
