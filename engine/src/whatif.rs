@@ -3,8 +3,9 @@
 
 use crate::eval::{call_hook, decide, evaluate, Assessment, CriterionResult, Decision, StepResult};
 use crate::facts::{Fact, Facts};
-use crate::pack::{Outcome, RulePack};
-use crate::scenario::{apply, lever_changes};
+use crate::pack::{Outcome, PathSeg, RulePack};
+use crate::reads::{self, ReadMap, Reader};
+use crate::scenario::{apply, lever_changes, Change};
 use std::collections::HashMap;
 
 /// Two assessments of one country: before and after a change.
@@ -126,20 +127,76 @@ pub enum Target {
 pub struct Solution {
     pub levers: Vec<String>,
     pub tier: Option<String>,
-    /// Criteria that go from not met (or unknown) to met.
+    /// How the tier reads ("Tier 1"), from the pack's `tier_label`.
+    pub tier_label: Option<String>,
+    /// Criteria that go from not met to met (and from unknown to met with
+    /// `assume_unknown_fails`).
     pub fixes: Vec<String>,
+}
+
+/// A fact that is not known, which a lever would set, and what establishing
+/// it as the lever would set it does to the answer.
+#[derive(Debug, Clone)]
+pub struct Establish {
+    /// The concrete path (`law.provisions[1].max_years`).
+    pub path: String,
+    /// The value, as YAML.
+    pub value: String,
+    /// The levers that would set it.
+    pub levers: Vec<String>,
+    /// The target is then reached with no lever.
+    pub reached_already: bool,
+    /// The smallest lever sets that then reach the target.
+    pub solutions: Vec<Vec<String>>,
+}
+
+/// How the search treats facts that are not known.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    /// The largest set of levers tried.
+    pub max_size: usize,
+    /// Let levers set facts that are not known (null), as if they failed:
+    /// a lever may then "fix" a criterion that is only unknown.
+    pub assume_unknown_fails: bool,
+    /// Say which unknown facts, if established, would change the answer
+    /// (one more search per such fact).
+    pub establish: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            max_size: 3,
+            assume_unknown_fails: false,
+            establish: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Reforms {
     pub target: Target,
+    /// How a tier target reads ("Tier 1"), from the pack's `tier_label`.
+    pub target_label: Option<String>,
     pub current_tier: Option<String>,
+    pub current_label: Option<String>,
     pub reached_already: bool,
     pub solutions: Vec<Solution>,
     /// Levers that change nothing in this case's facts.
     pub inert: Vec<String>,
+    /// Why each of `inert` changes nothing: (lever, reason).
+    pub inert_reasons: Vec<(String, String)>,
     /// Levers with the same effect as an earlier one: (lever, same as).
     pub equivalent: Vec<(String, String)>,
+    /// Levers left out because they would only set facts that are not
+    /// known: (lever, those paths). Empty with `assume_unknown_fails`.
+    pub unknown_levers: Vec<(String, Vec<String>)>,
+    /// Unknown facts that, established as a lever would set them, change
+    /// the answer.
+    pub establish: Vec<Establish>,
+    /// Criteria that are unknown now, with the facts that are not known.
+    pub unknown_criteria: Vec<(String, Vec<String>)>,
+    pub assume_unknown_fails: bool,
     /// Why nothing reaches the target, when nothing does.
     pub unreachable: Option<String>,
     /// How many lever sets were evaluated.
@@ -181,19 +238,165 @@ fn reached_decision(pack: &RulePack, facts: &Facts, d: &Decision, target: &Targe
     reached(pack, facts, d.tier.as_deref(), outcome, target)
 }
 
+/// A lever's change made concrete on these facts: `[*]` expanded to each
+/// element. The changes of known values, and those of values that are not
+/// known (null, or inside a record or list that is not given).
+fn split_change(root: &Fact, change: &Change) -> (Vec<Change>, Vec<Change>) {
+    let mut known = vec![];
+    let mut unknown = vec![];
+    let mut done = vec![];
+    split_at(
+        root,
+        &change.segs,
+        &mut done,
+        "",
+        change,
+        &mut known,
+        &mut unknown,
+    );
+    (known, unknown)
+}
+
+fn seg_text(path: &str, seg: &PathSeg) -> String {
+    match seg {
+        PathSeg::Field(_, name) if path.is_empty() => name.to_string(),
+        PathSeg::Field(_, name) => format!("{path}.{name}"),
+        PathSeg::Each => format!("{path}[*]"),
+        PathSeg::Index(k) => format!("{path}[{k}]"),
+    }
+}
+
+fn split_at(
+    cur: &Fact,
+    segs: &[PathSeg],
+    done: &mut Vec<PathSeg>,
+    path: &str,
+    change: &Change,
+    known: &mut Vec<Change>,
+    unknown: &mut Vec<Change>,
+) {
+    let concrete = |done: &[PathSeg], rest: &[PathSeg], path: &str| {
+        let mut segs = done.to_vec();
+        segs.extend_from_slice(rest);
+        let path = rest.iter().fold(path.to_string(), |p, s| seg_text(&p, s));
+        Change {
+            path,
+            segs,
+            value: change.value.clone(),
+        }
+    };
+    if cur.is_null() {
+        unknown.push(concrete(done, segs, path));
+        return;
+    }
+    let Some((first, rest)) = segs.split_first() else {
+        known.push(concrete(done, segs, path));
+        return;
+    };
+    let mut step = |item: &Fact, seg: PathSeg, done: &mut Vec<PathSeg>| {
+        let p = seg_text(path, &seg);
+        done.push(seg);
+        split_at(item, rest, done, &p, change, known, unknown);
+        done.pop();
+    };
+    match (first, cur) {
+        (PathSeg::Field(i, _), Fact::Record(fields)) => {
+            if let Some(f) = fields.get(*i) {
+                step(f, first.clone(), done);
+            }
+        }
+        (PathSeg::Each, Fact::List(items)) => {
+            for (k, item) in items.iter().enumerate() {
+                step(item, PathSeg::Index(k), done);
+            }
+        }
+        (PathSeg::Index(k), Fact::List(items)) => {
+            if let Some(item) = items.get(*k) {
+                step(item, first.clone(), done);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn fact_yaml(f: &Fact) -> String {
+    match f {
+        Fact::Null => "null".into(),
+        Fact::Bool(b) => b.to_string(),
+        Fact::Num(n) => crate::eval::fmt_num(*n),
+        Fact::Text(t) => t.to_string(),
+        Fact::List(xs) => format!(
+            "[{}]",
+            xs.iter().map(fact_yaml).collect::<Vec<_>>().join(", ")
+        ),
+        Fact::Record(_) => "{...}".into(),
+    }
+}
+
 /// Finds the minimal sets of the pack's levers (up to `max_size` levers)
 /// that reach `target`, smallest first, never a superset of a reported set.
-/// Levers that change nothing are dropped, levers with identical effects
-/// are merged, and identical fact states are evaluated once.
+/// Levers only change facts that are known; see [`reforms_with`].
 pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) -> Reforms {
+    reforms_with(
+        pack,
+        facts,
+        target,
+        SearchOptions {
+            max_size,
+            ..SearchOptions::default()
+        },
+    )
+}
+
+/// Finds the minimal sets of the pack's levers that reach `target`,
+/// smallest first, never a superset of a reported set. Levers that change
+/// nothing are dropped, levers with identical effects are merged, and
+/// identical fact states are evaluated once.
+///
+/// A lever changes only facts that are known unless
+/// `assume_unknown_fails`: a reform is not proposed for a criterion that is
+/// only unknown. With `establish`, the unknown facts a lever would set are
+/// tried one at a time, as the lever would set them, and those that change
+/// the answer are reported.
+pub fn reforms_with(
+    pack: &RulePack,
+    facts: &Facts,
+    target: Target,
+    opts: SearchOptions,
+) -> Reforms {
+    let max_size = opts.max_size;
     let base = evaluate(pack, facts);
     let mut out = Reforms {
         target: target.clone(),
+        target_label: match &target {
+            Target::Tier(t) => call_hook(pack, facts, pack.tier_label_def, t)
+                .and_then(|j| j.as_str().map(String::from)),
+            Target::Criterion(_) => None,
+        },
         current_tier: base.tier.clone(),
+        current_label: base.tier_label.clone(),
         reached_already: reached_assessment(pack, facts, &base, &target),
         solutions: vec![],
         inert: vec![],
+        inert_reasons: vec![],
         equivalent: vec![],
+        unknown_levers: vec![],
+        establish: vec![],
+        unknown_criteria: base
+            .criteria
+            .iter()
+            .filter(|c| c.outcome == Outcome::Unknown)
+            .map(|c| {
+                let missing = c
+                    .facts
+                    .iter()
+                    .filter(|r| r.value.is_null())
+                    .map(|r| r.path.clone())
+                    .collect();
+                (c.id.clone(), missing)
+            })
+            .collect(),
+        assume_unknown_fails: opts.assume_unknown_fails,
         unreachable: None,
         evaluated: 1,
         max_size,
@@ -201,15 +404,48 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
     if out.reached_already {
         return out;
     }
-    // levers that change this case, each with its effect
+    // the changes each lever makes here, and its effect
+    let mut changes: Vec<Vec<Change>> = vec![];
+    let mut unknown_changes: Vec<(usize, Change)> = vec![];
     let mut effective: Vec<(usize, Fact)> = vec![];
     for (i, lever) in pack.levers.iter().enumerate() {
+        let all = lever_changes(lever);
+        let mut mine = vec![];
+        let mut unknown = vec![];
+        for c in &all {
+            let (k, u) = split_change(&facts.root, c);
+            mine.extend(k);
+            unknown.extend(u);
+        }
+        if opts.assume_unknown_fails {
+            mine = all;
+        } else if !unknown.is_empty() {
+            out.unknown_levers.push((
+                lever.name.clone(),
+                unknown.iter().map(|c| c.path.clone()).collect(),
+            ));
+            unknown_changes.extend(unknown.iter().map(|c| (i, c.clone())));
+        }
         let mut root = facts.root.clone();
-        let ok = lever_changes(lever)
-            .iter()
-            .all(|c| apply(&mut root, &pack.root, c).is_ok());
+        let ok = mine.iter().all(|c| apply(&mut root, &pack.root, c).is_ok());
+        changes.push(mine.clone());
         if !ok || root == facts.root {
-            out.inert.push(lever.name.clone());
+            if opts.assume_unknown_fails || unknown.is_empty() || !mine.is_empty() {
+                let why = if !ok {
+                    "the facts it sets are not given".to_string()
+                } else if mine.is_empty() {
+                    let paths: Vec<String> = lever.sets.iter().map(|(_, _, p)| p.clone()).collect();
+                    format!("{} has nothing to change here", paths.join(", "))
+                } else {
+                    let set: Vec<String> = mine
+                        .iter()
+                        .map(|c| format!("{} = {}", c.path, fact_yaml(&c.value)))
+                        .collect();
+                    format!("already so: {}", join_limited(&set, 3))
+                };
+                out.inert.push(lever.name.clone());
+                out.inert_reasons.push((lever.name.clone(), why));
+            }
             continue;
         }
         if let Some((j, _)) = effective.iter().find(|(_, r)| *r == root) {
@@ -232,8 +468,8 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
             {
                 let mut f = facts.clone();
                 for &k in &combo {
-                    for c in lever_changes(&pack.levers[effective[k].0]) {
-                        let _ = apply(&mut f.root, &pack.root, &c);
+                    for c in &changes[effective[k].0] {
+                        let _ = apply(&mut f.root, &pack.root, c);
                     }
                 }
                 let hit = match seen.get(&f.root) {
@@ -248,8 +484,11 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
                                 .criteria
                                 .iter()
                                 .filter(|c| {
+                                    let was = base.outcome(&c.id);
                                     c.outcome == Outcome::Met
-                                        && base.outcome(&c.id) != Some(Outcome::Met)
+                                        && (was == Some(Outcome::NotMet)
+                                            || (opts.assume_unknown_fails
+                                                && was != Some(Outcome::Met)))
                                 })
                                 .map(|c| c.id.clone())
                                 .collect();
@@ -259,6 +498,7 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
                                     .map(|k| pack.levers[effective[*k].0].name.clone())
                                     .collect(),
                                 tier: a.tier.clone(),
+                                tier_label: a.tier_label.clone(),
                                 fixes,
                             });
                         }
@@ -286,8 +526,89 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
     }
     if out.solutions.is_empty() {
         out.unreachable = Some(explain_unreachable(
-            pack, facts, &effective, &target, max_size,
+            pack, facts, &changes, &effective, &target, max_size,
         ));
+    }
+    if opts.establish && !opts.assume_unknown_fails {
+        out.establish = establish(pack, facts, &target, opts, &out, &unknown_changes);
+    }
+    out
+}
+
+/// The text with a full stop at its end.
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// Joins at most `n` items, then "and N more".
+fn join_limited(items: &[String], n: usize) -> String {
+    if items.len() <= n {
+        items.join(", ")
+    } else {
+        format!("{}, and {} more", items[..n].join(", "), items.len() - n)
+    }
+}
+
+/// The unknown facts that, each established as a lever would set it,
+/// change the answer of the search `outer`.
+fn establish(
+    pack: &RulePack,
+    facts: &Facts,
+    target: &Target,
+    opts: SearchOptions,
+    outer: &Reforms,
+    unknown: &[(usize, Change)],
+) -> Vec<Establish> {
+    let sets = |r: &Reforms| -> Vec<Vec<String>> {
+        r.solutions.iter().map(|s| s.levers.clone()).collect()
+    };
+    let before = sets(outer);
+    let mut out: Vec<Establish> = vec![];
+    let mut tried: Vec<(String, String)> = vec![];
+    for (i, c) in unknown {
+        let value = fact_yaml(&c.value);
+        let key = (c.path.clone(), value.clone());
+        if let Some(k) = tried.iter().position(|t| *t == key) {
+            // another lever sets the same fact: name it too
+            if let Some(e) = out
+                .iter_mut()
+                .find(|e| e.path == tried[k].0 && e.value == tried[k].1)
+            {
+                if !e.levers.contains(&pack.levers[*i].name) {
+                    e.levers.push(pack.levers[*i].name.clone());
+                }
+            }
+            continue;
+        }
+        tried.push(key);
+        let mut f = facts.clone();
+        if apply(&mut f.root, &pack.root, c).is_err() {
+            continue;
+        }
+        let inner = reforms_with(
+            pack,
+            &f,
+            target.clone(),
+            SearchOptions {
+                establish: false,
+                ..opts
+            },
+        );
+        let after = sets(&inner);
+        if inner.reached_already || after != before {
+            out.push(Establish {
+                path: c.path.clone(),
+                value,
+                levers: vec![pack.levers[*i].name.clone()],
+                reached_already: inner.reached_already,
+                solutions: after,
+            });
+        }
     }
     out
 }
@@ -295,57 +616,96 @@ pub fn reforms(pack: &RulePack, facts: &Facts, target: Target, max_size: usize) 
 fn explain_unreachable(
     pack: &RulePack,
     facts: &Facts,
+    changes: &[Vec<Change>],
     effective: &[(usize, Fact)],
     target: &Target,
     max_size: usize,
 ) -> String {
     let mut f = facts.clone();
     for (i, _) in effective {
-        for c in lever_changes(&pack.levers[*i]) {
-            let _ = apply(&mut f.root, &pack.root, &c);
+        for c in &changes[*i] {
+            let _ = apply(&mut f.root, &pack.root, c);
         }
     }
     let a = evaluate(pack, &f);
-    if effective.len() > max_size && reached_assessment(pack, &f, &a, target) {
+    let n = effective.len();
+    if n > max_size && reached_assessment(pack, &f, &a, target) {
         return format!(
-            "no set of at most {max_size} levers reaches the target, but all {} together do; search larger sets with --max-size",
-            effective.len()
+            "No set of at most {max_size} levers reaches the target, but all {n} that change this case do together; search larger sets with --max-size."
         );
     }
-    let step = a
-        .steps
-        .iter()
-        .find(|s| s.tier.is_some())
-        .map(|s| format!("{}: {}", s.title, s.because.trim_end_matches('.')))
-        .unwrap_or_else(|| "no placement step decided".into());
+    let mut s = vec![];
+    match target {
+        Target::Criterion(id) => {
+            s.push(format!(
+                "No set of the pack's levers (law and practice) makes `{id}` met."
+            ));
+            if let Some(c) = a.criteria.iter().find(|c| &c.id == id) {
+                s.push(format!(
+                    "With all {n} levers that change this case, it is {}: {}",
+                    c.outcome,
+                    sentence(&c.because)
+                ));
+            }
+            return s.join(" ");
+        }
+        Target::Tier(_) => {
+            s.push("No set of the pack's levers (law and practice) reaches the target.".into());
+            let step = a
+                .steps
+                .iter()
+                .find(|s| s.tier.is_some())
+                .map(|s| format!("{}: {}", s.title, sentence(&s.because)))
+                .unwrap_or_else(|| "no placement step decided.".into());
+            s.push(format!(
+                "With all {n} levers that change this case, the placement is {}; it rests on {step}",
+                a.tier_label.as_deref().unwrap_or("undecided"),
+            ));
+        }
+    }
     let found: Vec<String> = a
         .judgments
         .iter()
         .filter(|j| j.source == crate::eval::Source::Found)
-        .map(|j| format!("{} = {} (reviewer finding)", j.name, j.value))
+        .map(|j| format!("{} = {}", j.name, j.value))
         .collect();
-    let law_ok = a
-        .criteria
-        .iter()
-        .filter(|c| c.outcome == Outcome::NotMet)
-        .map(|c| c.id.clone())
-        .collect::<Vec<_>>();
-    let mut s = format!(
-        "no set of the pack's law levers reaches the target: even with all {} applicable levers the placement is {}. It rests on: {step}",
-        effective.len(),
-        a.tier.as_deref().unwrap_or("undecided")
-    );
     if !found.is_empty() {
-        s.push_str(&format!(
-            ". Findings that levers do not change: {}",
+        s.push(format!(
+            "Reviewer findings, which no lever changes: {}.",
             found.join(", ")
         ));
     }
-    if !law_ok.is_empty() {
-        s.push_str(&format!(
-            ". Criteria still not met (enforcement or protection facts, not law): {}",
-            law_ok.join(", ")
-        ));
+    let map = ReadMap::of(pack);
+    let set_by_levers: Vec<String> = pack
+        .levers
+        .iter()
+        .flat_map(|l| l.sets.iter().map(|(_, _, p)| reads::normalize(p)))
+        .collect();
+    let still: Vec<String> = a
+        .criteria
+        .iter()
+        .filter(|c| c.outcome == Outcome::NotMet)
+        .map(|c| {
+            let reads = map.reads(&Reader::Criterion(c.id.clone()));
+            let settable = reads.is_some_and(|r| {
+                r.decides.iter().any(|p| {
+                    set_by_levers
+                        .iter()
+                        .any(|l| reads::touches(l, p) || reads::touches(p, l))
+                })
+            });
+            if settable {
+                format!(
+                    "{} (the levers that set its facts do not make it met)",
+                    c.id
+                )
+            } else {
+                format!("{} (no lever sets the facts it reads)", c.id)
+            }
+        })
+        .collect();
+    if !still.is_empty() {
+        s.push(format!("Criteria still not met: {}.", still.join("; ")));
     }
-    s
+    s.join(" ")
 }

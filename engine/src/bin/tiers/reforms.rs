@@ -3,13 +3,22 @@ use crate::{default_rules, Exit};
 use std::io::Write;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
-use tiers::whatif::{self, Target};
+use tiers::whatif::{self, SearchOptions, Target};
 use tiers::Outcome;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The facts file
-    facts: PathBuf,
+    #[arg(required_unless_present = "list")]
+    facts: Option<PathBuf>,
+    /// List the pack's levers (title, pillar, what each sets, the criteria it
+    /// can change, its recommendation) instead of searching
+    #[arg(long, conflicts_with_all = ["target", "no_findings", "assume_unknown_fails"])]
+    list: bool,
+    /// Let levers set facts that are not known, as if they failed: a lever
+    /// may then be proposed for a criterion that is only unknown
+    #[arg(long)]
+    assume_unknown_fails: bool,
     /// A tier to reach (or better), or a criterion id to make met; default: the next tier up
     #[arg(long)]
     target: Option<String>,
@@ -32,9 +41,20 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
+    let fmt = args.format.into();
+    let Some(path) = &args.facts else {
+        let out = tiers::report::lever_list(&pack, fmt);
+        std::io::stdout().lock().write_all(out.as_bytes())?;
+        return Ok(Exit::Ok);
+    };
+    if args.list {
+        let out = tiers::report::lever_list(&pack, fmt);
+        std::io::stdout().lock().write_all(out.as_bytes())?;
+        return Ok(Exit::Ok);
+    }
     let facts = match case::load(
         &pack,
-        &args.facts,
+        path,
         LoadOptions {
             no_findings: args.no_findings,
         },
@@ -62,28 +82,36 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
         None => Target::Tier(next_tier_up(&pack, &facts, base.tier.as_deref())),
     };
-    let result = whatif::reforms(&pack, &facts, target.clone(), args.max_size);
+    let opts = SearchOptions {
+        max_size: args.max_size,
+        assume_unknown_fails: args.assume_unknown_fails,
+        establish: true,
+    };
+    let result = whatif::reforms_with(&pack, &facts, target.clone(), opts);
     // with a tier target, also say which levers fix each criterion not met
+    // (and each unknown one, when unknown counts as failing)
     let mut per = vec![];
     if matches!(target, Target::Tier(_)) {
-        for c in base
-            .criteria
-            .iter()
-            .filter(|c| c.outcome == Outcome::NotMet)
-        {
+        for c in base.criteria.iter().filter(|c| {
+            c.outcome == Outcome::NotMet
+                || (args.assume_unknown_fails && c.outcome == Outcome::Unknown)
+        }) {
             per.push((
                 c.id.clone(),
-                whatif::reforms(
+                whatif::reforms_with(
                     &pack,
                     &facts,
                     Target::Criterion(c.id.clone()),
-                    args.max_size.min(2),
+                    SearchOptions {
+                        max_size: args.max_size.min(2),
+                        establish: false,
+                        ..opts
+                    },
                 ),
             ));
         }
     }
-    let fmt = args.format.into();
-    let out = tiers::report::reforms(&result, &base.country, &per, fmt);
+    let out = tiers::report::reforms(&pack, &result, &base.country, &per, fmt);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(Exit::Ok)
 }
