@@ -70,6 +70,12 @@ fn delta_text(d: &Delta, changes: &[String], note: Option<&str>) -> String {
             out.push_str(&format!("  + {}: {}\n", s.title, s.because));
         }
     }
+    if !d.why.is_empty() {
+        out.push_str("\nWhy\n");
+        for w in &d.why {
+            out.push_str(&format!("  {}\n", wrap(w, WIDTH, "    ")));
+        }
+    }
     if d.rationale.iter().any(|(k, _)| *k != ' ') {
         out.push_str("\nRationale (- before, + after)\n");
         for (k, s) in &d.rationale {
@@ -108,6 +114,9 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
             ));
         }
     }
+    for w in &d.why {
+        out.push_str(&format!("\n{w}\n"));
+    }
     out.push_str("\n```diff\n");
     for (k, s) in &d.rationale {
         out.push_str(&format!("{k} {s}\n"));
@@ -137,6 +146,7 @@ fn delta_json(d: &Delta, changes: &[String], note: Option<&str>) -> Json {
         "criteria_moved": moved,
         "steps_removed": d.steps_removed.iter().map(step).collect::<Vec<_>>(),
         "steps_added": d.steps_added.iter().map(step).collect::<Vec<_>>(),
+        "why": d.why,
         "rationale_before": d.before.rationale,
         "rationale_after": d.after.rationale,
     })

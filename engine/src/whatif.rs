@@ -21,6 +21,9 @@ pub struct Delta {
     pub steps_added: Vec<StepResult>,
     /// The rationale, sentence by sentence: ' ' kept, '-' removed, '+' added.
     pub rationale: Vec<(char, String)>,
+    /// Why no criterion moved, or the tier did not, derived from what the
+    /// rules read (filled by [`explain_unmoved`]).
+    pub why: Vec<String>,
 }
 
 impl Delta {
@@ -61,6 +64,152 @@ pub fn compare(before: Assessment, after: Assessment) -> Delta {
         steps_removed,
         steps_added,
         rationale,
+        why: vec![],
+    }
+}
+
+/// Says why nothing moved when no criterion did, one note per changed
+/// path, and what the tier rests on when it did not move. Derived from
+/// what the pack's rules read, not from text about particular facts.
+pub fn explain_unmoved(
+    pack: &RulePack,
+    before: &Facts,
+    after: &Facts,
+    changes: &[Change],
+    d: &mut Delta,
+) {
+    let mut why = vec![];
+    if d.moved.is_empty() {
+        if before.root == after.root {
+            let set: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{} = {}", c.path, fact_yaml(&c.value)))
+                .collect();
+            why.push(format!(
+                "The facts already say so ({}): nothing changed.",
+                join_limited(&set, 3)
+            ));
+        } else {
+            let map = ReadMap::of(pack);
+            let mut said: Vec<String> = vec![];
+            for c in changes {
+                let path = reads::normalize(&c.path);
+                if said.contains(&path) {
+                    continue;
+                }
+                said.push(path.clone());
+                why.extend(unmoved_notes(pack, &map, d, &c.path, &path));
+            }
+        }
+    }
+    if !d.tier_changed() {
+        if let Some(step) = d.after.steps.iter().find(|s| s.tier.is_some()) {
+            why.push(format!(
+                "The tier did not move: it rests on {}: {}",
+                step.title,
+                sentence(&step.because)
+            ));
+        }
+    }
+    d.why = why;
+}
+
+/// Why a change to `path` moved no criterion.
+fn unmoved_notes(
+    pack: &RulePack,
+    map: &ReadMap,
+    d: &Delta,
+    shown: &str,
+    path: &str,
+) -> Vec<String> {
+    let (decides, words) = map.readers_of(path);
+    if decides.is_empty() && words.is_empty() {
+        return vec![format!(
+            "No criterion, judgment or placement step reads `{shown}`, so it changes nothing in the assessment."
+        )];
+    }
+    // what a criterion's outcome rests on now: the facts its deciding
+    // branch read, other than the changed one
+    let rests_on = |id: &str| -> String {
+        let Some(c) = d.after.criteria.iter().find(|c| c.id == id) else {
+            return String::new();
+        };
+        let facts: Vec<String> = c
+            .facts
+            .iter()
+            .filter(|r| {
+                !r.path.starts_with("param ") && !reads::touches(&reads::normalize(&r.path), path)
+            })
+            .map(|r| format!("`{}` = {}", r.path, json_text(&r.value)))
+            .collect();
+        if facts.is_empty() {
+            format!("`{id}` stays {}", c.outcome)
+        } else {
+            format!(
+                "`{id}` stays {}: it rests on {}",
+                c.outcome,
+                join_limited(&facts, 4)
+            )
+        }
+    };
+    let mut notes = vec![];
+    let crit_words: Vec<&str> = words
+        .iter()
+        .filter_map(|r| match r {
+            Reader::Criterion(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    if decides.is_empty() {
+        let parts: Vec<String> = crit_words.iter().map(|id| rests_on(id)).collect();
+        notes.push(format!(
+            "`{shown}` only words the reason of {}, it decides no outcome{}",
+            crate::schema::readers_text(&words),
+            if parts.is_empty() {
+                ".".to_string()
+            } else {
+                format!("; {}.", parts.join("; "))
+            }
+        ));
+        return notes;
+    }
+    let mut parts: Vec<String> = vec![];
+    for r in &decides {
+        match r {
+            Reader::Criterion(id) => parts.push(rests_on(id)),
+            Reader::Judgment(name) => {
+                if let Some(j) = d.after.judgments.iter().find(|j| &j.name == name) {
+                    if j.source == crate::eval::Source::Found {
+                        parts.push(format!(
+                            "judgment `{name}` is the reviewer's finding ({}), which the facts do not change",
+                            j.value
+                        ));
+                    } else {
+                        parts.push(format!("judgment `{name}` stays {}", j.value));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let _ = pack;
+    notes.push(format!(
+        "`{shown}` is read by {}, but no outcome changed{}",
+        crate::schema::readers_text(&decides),
+        if parts.is_empty() {
+            ".".to_string()
+        } else {
+            format!(": {}.", parts.join("; "))
+        }
+    ));
+    notes
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "null (not known)".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -116,10 +116,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         eprint!("{}", e.render());
         return Ok(Exit::Failed);
     }
-    let delta = whatif::compare(
+    let mut delta = whatif::compare(
         tiers::evaluate(&pack, &before),
         tiers::evaluate(&pack, &after),
     );
+    whatif::explain_unmoved(&pack, &before, &after, &changes, &mut delta);
     let fmt = args.format.into();
     let out = tiers::report::delta(&delta, &shown, note.as_deref(), fmt);
     std::io::stdout().lock().write_all(out.as_bytes())?;
