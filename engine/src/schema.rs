@@ -73,11 +73,13 @@ fn expect_schema(pack: &RulePack) -> Json {
     let ids: Vec<&str> = pack.criteria.iter().map(|c| c.id.as_str()).collect();
     let outcomes: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
     let steps: Vec<&str> = pack.steps.iter().map(|s| s.name.as_str()).collect();
+    let mut expect_tiers = with_numbers(&pack.tier_variants);
+    expect_tiers.push(json!("undecided"));
     json!({
         "type": ["object", "null"],
         "description": "what `tiers test` checks: the tier, criterion outcomes, and the placement step that set the tier",
         "properties": {
-            "tier": {"enum": with_numbers(&pack.tier_variants), "description": "the expected tier"},
+            "tier": {"enum": expect_tiers, "description": "the expected tier, or \"undecided\" when no placement step can decide"},
             "criteria": {
                 "type": "object",
                 "description": "criterion id: expected outcome",
@@ -368,7 +370,9 @@ pub fn reference(pack: &RulePack) -> String {
             }
             by.push_str(&format!("wording only: {}", readers_text(&words)));
         }
-        if by.is_empty() {
+        if matches!(f.decl.ty, Ty::Record(_)) {
+            by = "(see its fields)".into();
+        } else if by.is_empty() {
             by = if is_container(&f.decl.ty) {
                 "(see its fields)".into()
             } else {
