@@ -37,29 +37,51 @@ fn assessment_snapshots() {
     });
 }
 
+/// The real cases: every `cases/<year>` folder.
+fn real_case_dirs() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("cases"))
+        .expect("cases/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.len() == 4 && n.chars().all(|c| c.is_ascii_digit()))
+        .map(|n| format!("cases/{n}"))
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 #[test]
 fn agreement_figures_in_docs_are_current() {
-    let pack = tvpa();
     let doc = std::fs::read_to_string(root().join("docs/agreement.md")).expect("docs/agreement.md");
-    for (opts, what) in [
-        (LoadOptions::default(), "with findings"),
-        (LoadOptions { no_findings: true }, "objective only"),
-    ] {
-        let r = case::run_tests(&pack, &[root().join("cases/2017")], opts);
-        let line = format!(
-            "expectations: {} of {} held (tiers {} of {}, criteria {} of {})",
-            r.checks.1,
-            r.checks.0,
-            r.tiers.1,
-            r.tiers.0,
-            r.checks.1 - r.tiers.1,
-            r.checks.0 - r.tiers.0
-        );
-        assert!(
-            doc.contains(&line),
-            "docs/agreement.md ({what}) should say:\n{line}"
-        );
-    }
+    let dirs = real_case_dirs();
+    assert!(dirs.len() >= 7, "real case folders: {dirs:?}");
+    let dir_args: Vec<&str> = dirs.iter().map(String::as_str).collect();
+
+    // the per-edition table: the whole block of output, and the command shown
+    let mut args = vec!["test", "--agreement"];
+    args.extend(&dir_args);
+    let (code, out, err) = tiers_tests::tiers(&args);
+    assert_eq!(code, 0, "tiers test --agreement failed:\n{err}");
+    assert!(out.lines().count() > 10, "{out}");
+    assert!(
+        doc.contains(&format!("```text\n{out}```")),
+        "docs/agreement.md should hold the whole output of `tiers {}`:\n{out}",
+        args.join(" ")
+    );
+    assert!(doc.contains(&format!("cargo run --release -- {}", args.join(" "))));
+
+    // with findings: the closing lines of the pass/fail run
+    let mut args = vec!["test"];
+    args.extend(&dir_args);
+    let (code, out, _) = tiers_tests::tiers(&args);
+    assert_eq!(code, 0, "{out}");
+    let tail: Vec<&str> = out.lines().rev().take(2).collect();
+    let tail = format!("{}\n{}\n", tail[1], tail[0]);
+    assert!(
+        doc.contains(&format!("```text\n{tail}```")),
+        "docs/agreement.md should say:\n{tail}"
+    );
+    assert!(doc.contains(&format!("cargo run --release -- {}", args.join(" "))));
 }
 
 #[test]

@@ -179,5 +179,5 @@ pub fn render(a: &Agreement) -> String {
     for u in &a.unreadable {
         let _ = writeln!(s, "does not load: {u}");
     }
-    s
+    s.lines().map(|l| format!("{}\n", l.trim_end())).collect()
 }
