@@ -239,3 +239,44 @@ fn every_command_derives_the_history_of_a_multi_year_case() {
     assert!(out.contains("(now 3)"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn test_mutants_lists_survivors_and_closes_with_the_kill_count() {
+    let rules = "tests/fixtures/mutants/rules";
+    let (code, out, err) = tiers(&[
+        "test",
+        "--mutants",
+        "--rules",
+        rules,
+        "tests/fixtures/mutants/cases",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  tests/fixtures/mutants/rules/pack.rules:27:3 branch deleted\n    - when law.fine = \"alternative\"\n    + (branch deleted)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().last(),
+        Some("mutants: 13 of 15 killed"),
+        "{out}"
+    );
+    let (code, out, _) = tiers(&[
+        "test",
+        "--mutants",
+        "--rules",
+        rules,
+        "tests/fixtures/mutants/cases",
+        "tests/fixtures/mutants/more",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("survivors"), "{out}");
+    assert_eq!(
+        out.lines().last(),
+        Some("mutants: 15 of 15 killed"),
+        "{out}"
+    );
+    // no case to run: said, and exit 1
+    let (code, _, err) = tiers(&["test", "--mutants", "--rules", rules, rules]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no case with an `expect:`"), "{err}");
+}

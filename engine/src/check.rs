@@ -262,6 +262,7 @@ impl Checker {
         for p in &file.params {
             let ty = self.resolve_type(&p.ty, 0);
             let mut values: Vec<(f64, Const)> = vec![];
+            let mut spans = vec![];
             for (year, lit, span) in &p.values {
                 let c = const_of(lit);
                 if !const_ty(&c).fits(&ty) {
@@ -290,12 +291,14 @@ impl Checker {
                 }
                 self.variant_check(&ty, &c, *span);
                 values.push((*year, c));
+                spans.push(*span);
             }
             self.declare(&p.name, Global::Param(params.len(), ty), p.span);
             params.push(CParam {
                 name: p.name.clone(),
                 meta: p.meta.clone(),
                 values,
+                spans,
             });
         }
         self.def_asts = file.defs.clone();
@@ -994,7 +997,10 @@ impl Checker {
             ExprKind::Lit(l) => {
                 let c = const_of(l);
                 let ty = const_ty(&c);
-                (CExpr::Const(c), ty)
+                match c {
+                    Const::Num(n) => (CExpr::Num(n, e.span), ty),
+                    c => (CExpr::Const(c), ty),
+                }
             }
             ExprKind::Template(parts) => {
                 let mut out = vec![];
@@ -1265,7 +1271,12 @@ impl Checker {
                 }
             }
         };
-        (CExpr::Bin(op, Box::new(ca), Box::new(cb)), ty)
+        let gap = Span {
+            file: span.file,
+            start: a.span.end.min(b.span.start),
+            end: b.span.start,
+        };
+        (CExpr::Bin(op, Box::new(ca), Box::new(cb), gap), ty)
     }
 
     fn enum_literal_check(&mut self, ty: &Ty, c: &CExpr, span: Span) {

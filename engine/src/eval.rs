@@ -915,7 +915,8 @@ impl<'a> Ev<'a> {
                 Value::Num(n) => Value::Num(-n),
                 _ => Value::Unknown,
             },
-            CExpr::Bin(op, a, b) => self.binary(*op, a, b, fr),
+            CExpr::Num(n, _) => Value::Num(*n),
+            CExpr::Bin(op, a, b, _) => self.binary(*op, a, b, fr),
             CExpr::If(c, t, f) => match self.eval(c, fr).truth() {
                 Some(true) => self.eval(t, fr),
                 Some(false) => self.eval(f, fr),

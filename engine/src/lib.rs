@@ -23,6 +23,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod fmt;
+pub mod mutants;
 pub mod pack;
 pub mod parse;
 pub mod reads;

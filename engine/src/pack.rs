@@ -149,9 +149,14 @@ pub enum CExpr {
     Tier,
     /// The evaluated criteria as records {id, title, outcome, pillar}.
     Criteria,
+    /// A number written in the rules, with its span (mutation testing
+    /// moves it; see `mutants`).
+    Num(f64, Span),
     Not(Box<CExpr>),
     Neg(Box<CExpr>),
-    Bin(BinOp, Box<CExpr>, Box<CExpr>),
+    /// A binary operation; the span is the text between the operands (the
+    /// operator), for mutation testing.
+    Bin(BinOp, Box<CExpr>, Box<CExpr>, Span),
     If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
     Quant {
         kind: QuantKind,
@@ -207,6 +212,8 @@ pub struct CParam {
     pub meta: Meta,
     /// (first edition, value), ascending.
     pub values: Vec<(f64, Const)>,
+    /// Where each `from YEAR = VALUE` is written.
+    pub spans: Vec<Span>,
 }
 
 #[derive(Debug, Clone)]

@@ -343,6 +343,7 @@ impl Walker<'_> {
     fn walk(&mut self, e: &CExpr, env: &mut Env, out: &mut BTreeSet<String>) -> Vec<String> {
         match e {
             CExpr::Const(_)
+            | CExpr::Num(..)
             | CExpr::Judgment(_)
             | CExpr::Is(..)
             | CExpr::Tier
@@ -389,7 +390,7 @@ impl Walker<'_> {
                 self.consume(x, env, out);
                 vec![]
             }
-            CExpr::Bin(_, a, b) => {
+            CExpr::Bin(_, a, b, _) => {
                 self.consume(a, env, out);
                 self.consume(b, env, out);
                 vec![]

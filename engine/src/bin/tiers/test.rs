@@ -16,6 +16,11 @@ pub struct Args {
     /// that reach it; unreached branches fail the run
     #[arg(long)]
     coverage: bool,
+    /// Mutation testing: run every case's `expect:` against each small
+    /// change to the rules (made in memory) and list the changes no case
+    /// notices; closes with `mutants: K of N killed`
+    #[arg(long, conflicts_with = "coverage")]
+    mutants: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -27,6 +32,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let opts = LoadOptions {
         no_findings: args.no_findings,
     };
+    if args.mutants {
+        return Ok(mutants(&pack, &paths, opts));
+    }
     let report = case::run_tests(&pack, &paths, opts);
     for line in &report.failures {
         println!("{line}");
@@ -83,4 +91,57 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     } else {
         Exit::Failed
     })
+}
+
+/// `tiers test --mutants`: the survivors, a tally by kind, and the closing
+/// line `mutants: K of N killed`.
+fn mutants(pack: &tiers::RulePack, paths: &[PathBuf], opts: LoadOptions) -> Exit {
+    let r = tiers::mutants::run(pack, paths, opts);
+    for f in &r.failing {
+        println!("LEFT OUT {f}: its expect: does not hold on the rules as they are");
+    }
+    if r.cases.is_empty() {
+        eprintln!(
+            "error: no case with an `expect:` that holds under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Exit::Failed;
+    }
+    let survivors: Vec<_> = r.survivors().collect();
+    if !survivors.is_empty() {
+        println!("survivors: changes to the rules that no case's expect: notices");
+    }
+    for m in &survivors {
+        match m.kind {
+            tiers::mutants::Kind::Deleted => println!("  {} {}", m.location, m.kind.as_str()),
+            k => println!("  {} {}: {}", m.location, k.as_str(), m.change),
+        }
+        println!("    - {}", m.before);
+        println!("    + {}", m.after);
+    }
+    println!("by kind:");
+    for k in tiers::mutants::Kind::ALL {
+        let all = r.mutants.iter().filter(|m| m.kind == k).count();
+        if all == 0 {
+            continue;
+        }
+        let killed = r
+            .mutants
+            .iter()
+            .zip(&r.killed_by)
+            .filter(|(m, by)| m.kind == k && by.is_some())
+            .count();
+        println!("  {:<24} {killed} of {all} killed", k.as_str());
+    }
+    println!("{} cases run against each mutant", r.cases.len());
+    println!("mutants: {} of {} killed", r.killed(), r.mutants.len());
+    if r.failing.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    }
 }
