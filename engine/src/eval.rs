@@ -594,16 +594,25 @@ impl<'a> Ev<'a> {
     fn placement(&mut self) -> (Vec<StepResult>, Vec<String>) {
         let mut steps = vec![];
         let mut warnings = vec![];
+        // `decide` steps run until one fires; one that fires with no tier
+        // (`null because ...`) abstains: the placement is undecided, with
+        // its reason, and the `adjust` steps do not run.
         for step in self.pack.steps.iter().filter(|s| s.decide) {
-            if self.tier.is_some() {
+            let before = steps.len();
+            self.place(step, &mut steps, &mut warnings);
+            if steps.len() > before {
                 break;
             }
-            self.place(step, &mut steps, &mut warnings);
         }
-        if self.tier.is_none() {
+        if steps.is_empty() {
             warnings.push("no placement step decided a tier".into());
         }
+        // `adjust` steps run in order while a tier stands; one that fires
+        // with no tier abstains too, and the placement ends undecided.
         for step in self.pack.steps.iter().filter(|s| !s.decide) {
+            if self.tier.is_none() {
+                break;
+            }
             self.place(step, &mut steps, &mut warnings);
         }
         (steps, warnings)
@@ -621,9 +630,7 @@ impl<'a> Ev<'a> {
                 ..
             } => {
                 let t = text_of(&result);
-                if let Some(t) = &t {
-                    self.tier = Some(t.as_str().into());
-                }
+                self.tier = t.as_deref().map(Into::into);
                 steps.push(StepResult {
                     rule: step.name.clone(),
                     title: step.meta.title.clone().unwrap_or_else(|| step.name.clone()),

@@ -688,7 +688,7 @@ impl Typer<'_> {
                         _ => None,
                     };
                     match s {
-                        Some(s) if pack.tier_variants.contains(&s) => {
+                        Some(s) if pack.tier_variants.contains(&s) || s == "undecided" => {
                             out.tier = Some((s, self.span(v)));
                         }
                         other => {

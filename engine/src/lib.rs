@@ -15,6 +15,7 @@
 //! The Rust code knows the language, never the law: every criterion,
 //! threshold, sentence and tier lives in the rule files.
 
+pub mod agreement;
 pub mod ast;
 pub mod case;
 pub mod check;

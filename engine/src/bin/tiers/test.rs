@@ -19,8 +19,15 @@ pub struct Args {
     /// Mutation testing: run every case's `expect:` against each small
     /// change to the rules (made in memory) and list the changes no case
     /// notices; closes with `mutants: K of N killed`
-    #[arg(long, conflicts_with = "coverage")]
+    #[arg(long, conflicts_with_all = ["coverage", "agreement"])]
     mutants: bool,
+    /// Instead of the pass/fail run: per edition, how often the recommended
+    /// tier and the criteria agree with the report's, with the reviewer's
+    /// findings and on objective facts alone, the abstentions, and the
+    /// persistence baseline (same tier as last year); over the real cases
+    /// (files whose `expect:` names a tier) under the paths
+    #[arg(long, conflicts_with_all = ["coverage", "no_findings"])]
+    agreement: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -29,6 +36,15 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Err(e) => return Ok(e),
     };
     let paths = crate::case_paths(args.paths);
+    if args.agreement {
+        let a = tiers::agreement::measure(&pack, &paths);
+        print!("{}", tiers::agreement::render(&a));
+        return Ok(if a.unreadable.is_empty() && a.total.cases > 0 {
+            Exit::Ok
+        } else {
+            Exit::Failed
+        });
+    }
     let opts = LoadOptions {
         no_findings: args.no_findings,
     };
