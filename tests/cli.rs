@@ -236,7 +236,7 @@ fn every_command_derives_the_history_of_a_multi_year_case() {
     );
     let (code, out, err) = tiers(&["reforms", case]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("(now 3)"), "{out}");
+    assert!(out.contains("(now Tier 3)"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -73,7 +73,7 @@ fn delta_text(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     if !d.why.is_empty() {
         out.push_str("\nWhy\n");
         for w in &d.why {
-            out.push_str(&format!("  {}\n", wrap(w, WIDTH, "    ")));
+            out.push_str(&format!("  {}\n", wrap(w, WIDTH - 4, "    ")));
         }
     }
     if d.rationale.iter().any(|(k, _)| *k != ' ') {
@@ -267,7 +267,7 @@ pub fn reforms(
         out.push_str("The target is already reached.\n");
     } else if r.solutions.is_empty() {
         let text = r.unreachable.clone().unwrap_or_default();
-        out.push_str(&format!("{bullet}{}\n", wrap(&text, WIDTH, bullet)));
+        out.push_str(&format!("{bullet}{}\n", wrap(&text, WIDTH - 4, bullet)));
     } else {
         out.push_str("Smallest sets of levers that reach it:\n");
         for s in &r.solutions {
@@ -284,7 +284,7 @@ pub fn reforms(
                     s.fixes.join(", ")
                 }
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
         }
     }
     if !r.establish.is_empty() {
@@ -303,7 +303,7 @@ pub fn reforms(
                 e.value,
                 e.levers.join(", ")
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
         }
     }
     if !per_criterion.is_empty() {
@@ -315,12 +315,12 @@ pub fn reforms(
             } else {
                 format!("{id}: {}", sets_text(&sets))
             };
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
         }
     }
     if !r.assume_unknown_fails && !r.unknown_criteria.is_empty() {
         out.push_str(
-            "\nCriteria unknown, for which no lever is proposed (establish the facts, or use --assume-unknown-fails):\n",
+            "\nCriteria unknown, so no lever is proposed (establish the facts, or --assume-unknown-fails):\n",
         );
         for (id, facts) in &r.unknown_criteria {
             let line = if facts.is_empty() {
@@ -328,7 +328,7 @@ pub fn reforms(
             } else {
                 format!("{id}: not known: {}", facts.join(", "))
             };
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
         }
     }
     if !named.is_empty() {
@@ -340,7 +340,7 @@ pub fn reforms(
                 l.meta.pillar.as_deref().unwrap_or("no pillar"),
                 l.meta.title.as_deref().unwrap_or("(no title)")
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
         }
     }
     if !r.inert_reasons.is_empty() {
@@ -348,7 +348,7 @@ pub fn reforms(
         for (l, why) in &r.inert_reasons {
             out.push_str(&format!(
                 "{bullet}{}\n",
-                wrap(&format!("{l}: {why}"), WIDTH, cont)
+                wrap(&format!("{l}: {why}"), WIDTH - 4, cont)
             ));
         }
     }
@@ -464,7 +464,7 @@ pub fn lever_list(pack: &RulePack, format: Format) -> String {
             out.push_str(&format!("\n### `{}` ({pillar})\n\n{title}\n\n", l.name));
         } else {
             let head = format!("{} ({pillar}): {title}", l.name);
-            out.push_str(&format!("\n{}\n", wrap(&head, WIDTH, "    ")));
+            out.push_str(&format!("\n{}\n", wrap(&head, WIDTH - 4, "    ")));
         }
         let item = |label: &str, text: &str| {
             if md {
@@ -472,7 +472,7 @@ pub fn lever_list(pack: &RulePack, format: Format) -> String {
             } else {
                 format!(
                     "    {}\n",
-                    wrap(&format!("{label}: {text}"), WIDTH, "      ")
+                    wrap(&format!("{label}: {text}"), WIDTH - 6, "      ")
                 )
             }
         };

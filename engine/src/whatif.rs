@@ -790,11 +790,12 @@ fn explain_unreachable(
                 "No set of the pack's levers (law and practice) makes `{id}` met."
             ));
             if let Some(c) = a.criteria.iter().find(|c| &c.id == id) {
-                s.push(format!(
-                    "With all {n} levers that change this case, it is {}: {}",
-                    c.outcome,
-                    sentence(&c.because)
-                ));
+                let with = if n == 0 {
+                    "No lever changes what is known in this case; it is".to_string()
+                } else {
+                    format!("With all {n} levers that change this case, it is")
+                };
+                s.push(format!("{with} {}: {}", c.outcome, sentence(&c.because)));
             }
             return s.join(" ");
         }
@@ -806,10 +807,12 @@ fn explain_unreachable(
                 .find(|s| s.tier.is_some())
                 .map(|s| format!("{}: {}", s.title, sentence(&s.because)))
                 .unwrap_or_else(|| "no placement step decided.".into());
-            s.push(format!(
-                "With all {n} levers that change this case, the placement is {}; it rests on {step}",
-                a.tier_label.as_deref().unwrap_or("undecided"),
-            ));
+            let placement = a.tier_label.as_deref().unwrap_or("undecided");
+            s.push(if n == 0 {
+                format!("No lever changes what is known in this case; the placement is {placement}, and it rests on {step}")
+            } else {
+                format!("With all {n} levers that change this case, the placement is {placement}; it rests on {step}")
+            });
         }
     }
     let found: Vec<String> = a
