@@ -388,22 +388,16 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
     let mut params = BTreeSet::new();
     while let Some(r) = roots.pop() {
         walk(r, &mut |e| match e {
-            CExpr::Def(i, _) => {
-                if seen_defs.insert(*i) {
-                    if let Some(d) = pack.defs.get(*i) {
-                        roots.push(&d.body);
-                    }
+            CExpr::Def(i, _) if seen_defs.insert(*i) => {
+                if let Some(d) = pack.defs.get(*i) {
+                    roots.push(&d.body);
                 }
             }
-            CExpr::Bin(op, _, _, span) => {
-                if !ops.iter().any(|(s, _)| s == span) {
-                    ops.push((*span, *op));
-                }
+            CExpr::Bin(op, _, _, span) if !ops.iter().any(|(s, _)| s == span) => {
+                ops.push((*span, *op));
             }
-            CExpr::Num(n, span) => {
-                if !nums.iter().any(|(s, _)| s == span) {
-                    nums.push((*span, *n));
-                }
+            CExpr::Num(n, span) if !nums.iter().any(|(s, _)| s == span) => {
+                nums.push((*span, *n));
             }
             CExpr::Param(i) => {
                 params.insert(*i);
