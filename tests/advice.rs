@@ -137,9 +137,14 @@ fn reforms_list_shows_each_lever_with_what_it_changes() {
         out.contains("sets: law.provisions[*].fine = cumulative"),
         "{out}"
     );
+    let fine = out
+        .split("\n\n")
+        .find(|b| b.starts_with("remove_fine_in_lieu (law)"))
+        .expect("the fine lever");
     assert!(
-        out.contains("can change: penalty.sufficiently_stringent, penalty.commensurate"),
-        "{out}"
+        fine.lines()
+            .any(|l| l.trim_start().starts_with("can change:") && l.contains("penalty.commensurate")),
+        "{fine}"
     );
     assert!(
         out.contains("recommend: Amend the anti-trafficking law to remove sentencing provisions"),

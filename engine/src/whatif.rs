@@ -79,7 +79,11 @@ pub fn explain_unmoved(
     d: &mut Delta,
 ) {
     let mut why = vec![];
-    if d.moved.is_empty() {
+    let nothing_moved = d.moved.is_empty()
+        && !d.tier_changed()
+        && d.steps_added.is_empty()
+        && d.steps_removed.is_empty();
+    if nothing_moved {
         if before.root == after.root {
             let set: Vec<String> = changes
                 .iter()
@@ -122,7 +126,11 @@ fn unmoved_notes(
     shown: &str,
     path: &str,
 ) -> Vec<String> {
-    let (decides, words) = map.readers_of(path);
+    let (mut decides, words) = map.readers_of(path);
+    // the rules an outcome could move through: criteria and judgments first
+    if !decides_only_steps(&decides) {
+        decides.retain(|r| matches!(r, Reader::Criterion(_) | Reader::Judgment(_)));
+    }
     if decides.is_empty() && words.is_empty() {
         return vec![format!(
             "No criterion, judgment or placement step reads `{shown}`, so it changes nothing in the assessment."
@@ -203,6 +211,13 @@ fn unmoved_notes(
         }
     ));
     notes
+}
+
+/// Whether a reader list holds no criterion or judgment (then the placement
+/// steps and outputs are what reads the fact).
+fn decides_only_steps(rs: &[&Reader]) -> bool {
+    !rs.iter()
+        .any(|r| matches!(r, Reader::Criterion(_) | Reader::Judgment(_)))
 }
 
 fn json_text(v: &serde_json::Value) -> String {
