@@ -17,6 +17,7 @@
 
 pub mod agreement;
 pub mod ast;
+pub mod builtin;
 pub mod case;
 pub mod check;
 pub mod diag;

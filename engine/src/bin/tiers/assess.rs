@@ -1,4 +1,4 @@
-use crate::{default_rules, Exit};
+use crate::Exit;
 use std::io::Write;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
@@ -29,9 +29,10 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Fmt,
-    /// The rule pack directory
-    #[arg(long, default_value_os_t = default_rules())]
-    rules: PathBuf,
+    /// The rule pack directory [default: rules/tvpa here or above, else the
+    /// pack built into the binary]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     /// Ignore the `findings:` block: recommend from objective facts alone
     #[arg(long)]
     no_findings: bool,
@@ -74,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let results = if files.len() < PARALLEL_FROM {
         files.iter().map(|f| job.one(&pack, f)).collect::<Vec<_>>()
     } else {
-        parallel(&args.rules, &files, &job)
+        parallel(&crate::PackSource::of(&args.rules), &files, &job)
     };
     let mut rendered = vec![];
     let mut failed = false;
@@ -193,7 +194,7 @@ impl Job {
 /// Assesses `files` on every core. The pack holds `Rc`s, so each worker
 /// checks its own copy (a few milliseconds) and takes every n-th file;
 /// results come back in the order of `files`.
-fn parallel(rules: &std::path::Path, files: &[PathBuf], job: &Job) -> Vec<Result<Piece, String>> {
+fn parallel(rules: &crate::PackSource, files: &[PathBuf], job: &Job) -> Vec<Result<Piece, String>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -204,7 +205,7 @@ fn parallel(rules: &std::path::Path, files: &[PathBuf], job: &Job) -> Vec<Result
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 s.spawn(move || {
-                    let pack = match tiers::load_pack(rules) {
+                    let pack = match rules.load() {
                         Ok(p) => p,
                         Err(f) => return vec![(w, Err(f.render()))],
                     };

@@ -1,11 +1,12 @@
-use crate::{default_rules, Exit};
+use crate::Exit;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The rule pack directory
-    #[arg(long, default_value_os_t = default_rules())]
-    rules: PathBuf,
+    /// The rule pack directory [default: rules/tvpa here or above, else the
+    /// pack built into the binary]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -13,7 +14,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(pack) => {
             println!(
                 "{}: ok ({} criteria, {} judgments, {} placement steps, {} parameters, {} levers)",
-                args.rules.display(),
+                crate::PackSource::of(&args.rules).name(),
                 pack.criteria.len(),
                 pack.judgments.len(),
                 pack.steps.len(),

@@ -1,5 +1,5 @@
 use crate::assess::Fmt;
-use crate::{default_rules, Exit};
+use crate::{Exit, PackSource};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tiers::case::{self, LoadOptions};
@@ -12,9 +12,10 @@ pub struct Args {
     /// pack as it was at a revision of this repository
     #[arg(long)]
     base_rules: String,
-    /// The changed rule pack directory
-    #[arg(long, default_value_os_t = default_rules())]
-    rules: PathBuf,
+    /// The changed rule pack directory [default: rules/tvpa here or above,
+    /// else the pack built into the binary]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Fmt,
@@ -28,8 +29,9 @@ struct Row {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let source = PackSource::of(&args.rules);
     let base = match args.base_rules.strip_prefix("git:") {
-        Some(rev) => match from_git(rev, &args.rules) {
+        Some(rev) => match from_git(rev, &source) {
             Ok(files) => tiers::load_pack_from(files),
             Err(e) => anyhow::bail!("cannot read the rule pack at `{rev}`: {e}"),
         },
@@ -110,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             });
         }
     }
-    let out = render(&rows, total, &args.base_rules, &args.rules, args.format);
+    let out = render(&rows, total, &args.base_rules, &source.name(), args.format);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(if rows.is_empty() {
         Exit::Ok
@@ -119,7 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     })
 }
 
-fn render(rows: &[Row], total: usize, base: &str, new: &Path, format: Fmt) -> String {
+fn render(rows: &[Row], total: usize, base: &str, new: &str, format: Fmt) -> String {
     match format {
         Fmt::Json => {
             let v: Vec<serde_json::Value> = rows
@@ -132,15 +134,17 @@ fn render(rows: &[Row], total: usize, base: &str, new: &Path, format: Fmt) -> St
                     })
                 })
                 .collect();
-            serde_json::to_string_pretty(&serde_json::json!({"base": base, "rules": new.display().to_string(), "cases": total, "changed": v}))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(
+                &serde_json::json!({"base": base, "rules": new, "cases": total, "changed": v}),
+            )
+            .unwrap_or_default()
                 + "\n"
         }
         Fmt::Md => {
             let mut s = format!(
                 "{} of {total} cases change between `{base}` and `{}`\n\n",
                 rows.len(),
-                new.display()
+                new
             );
             if !rows.is_empty() {
                 s.push_str("| case | tier | criteria |\n|---|---|---|\n");
@@ -174,20 +178,46 @@ fn render(rows: &[Row], total: usize, base: &str, new: &Path, format: Fmt) -> St
             s.push_str(&format!(
                 "{} of {total} cases change between {base} and {}\n",
                 rows.len(),
-                new.display()
+                new
             ));
             s
         }
     }
 }
 
-/// The `*.rules` files of the pack directory as they were at `rev`.
-fn from_git(rev: &str, dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let dir = dir.display().to_string();
-    let dir = dir.trim_end_matches('/');
-    let ls = std::process::Command::new("git")
-        .args(["ls-tree", "--name-only", &format!("{rev}:{dir}")])
-        .output()?;
+/// The `*.rules` files of the pack as they were at `rev`. The pack's path
+/// is taken relative to the repository's top level, so this works from any
+/// subdirectory; the built-in pack is `rules/tvpa` of the repository the
+/// current directory is in.
+fn from_git(rev: &str, pack: &PackSource) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let (top, dir) = match pack {
+        PackSource::Dir(d) => match d.canonicalize() {
+            Ok(abs) => {
+                let top = toplevel(&abs)?;
+                let rel = abs.strip_prefix(&top).map_err(|_| {
+                    anyhow::anyhow!("{} is not inside {}", abs.display(), top.display())
+                })?;
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                (top, rel.join("/"))
+            }
+            // gone from the working tree: a path relative to the current directory
+            Err(_) => (
+                toplevel(Path::new("."))?,
+                format!("./{}", d.display().to_string().trim_end_matches('/')),
+            ),
+        },
+        PackSource::Builtin => (toplevel(Path::new("."))?, tiers::builtin::DIR.to_string()),
+    };
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(&top)
+            .output()
+    };
+    let ls = git(&["ls-tree", "--name-only", &format!("{rev}:{dir}")])?;
     if !ls.status.success() {
         anyhow::bail!("{}", String::from_utf8_lossy(&ls.stderr).trim());
     }
@@ -197,9 +227,7 @@ fn from_git(rev: &str, dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         .filter(|n| n.ends_with(".rules"))
     {
         let spec = format!("{rev}:{dir}/{name}");
-        let show = std::process::Command::new("git")
-            .args(["show", &spec])
-            .output()?;
+        let show = git(&["show", &spec])?;
         if !show.status.success() {
             anyhow::bail!("{}", String::from_utf8_lossy(&show.stderr).trim());
         }
@@ -209,4 +237,17 @@ fn from_git(rev: &str, dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         anyhow::bail!("no *.rules files in {dir} at {rev}");
     }
     Ok(out)
+}
+
+/// The top level of the git repository that holds `dir`.
+fn toplevel(dir: &Path) -> anyhow::Result<PathBuf> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .current_dir(dir)
+        .output()?;
+    if !out.status.success() {
+        anyhow::bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let top = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    Ok(top.canonicalize().unwrap_or(top))
 }

@@ -3,9 +3,11 @@
 
 mod assess;
 mod check;
+mod completions;
 mod diff;
 mod fmt;
 mod new;
+mod pack;
 mod reforms;
 mod schema;
 mod test;
@@ -29,38 +31,112 @@ pub enum Exit {
 #[command(
     name = "tiers",
     version,
-    about = "Assess countries against the TVPA minimum standards with a rule pack"
+    about = "Assess countries against the TVPA minimum standards with a rule pack",
+    after_help = "Without --rules DIR, a command uses rules/tvpa in the current directory or the nearest\nparent that has one, and otherwise the pack built into the binary (tiers pack export DIR\nwrites it out). Each command's --help lists its exit codes."
 )]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
 }
 
+/// The exit codes each command's `--help` lists (docs/cli.md has the
+/// table). Usage errors exit with 2 (clap).
+macro_rules! exits {
+    ($($line:literal),* $(,)?) => {
+        concat!("Exit codes:", $("\n  ", $line,)* "\n  2  the command line is wrong")
+    };
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Assess facts files: tier, criteria, and a draft rationale
+    #[command(after_help = exits!("0  assessed", "1  a facts file or the rule pack does not load (diagnostics on stderr)"))]
     Assess(assess::Args),
     /// Parse and statically check a rule pack
+    #[command(after_help = exits!("0  the pack checks clean", "1  the pack has errors (each with file:line:col)"))]
     Check(check::Args),
     /// Run every `expect:` block under the given paths
+    #[command(after_help = exits!("0  every expectation holds (with --coverage, and every branch is reached)", "1  an expectation fails, a case does not load, or a branch is not reached"))]
     Test(test::Args),
     /// The assessment before and after a change to the facts
+    #[command(after_help = exits!("0  compared", "1  a facts file, scenario, path or the rule pack does not load"))]
     Whatif(whatif::Args),
     /// The smallest sets of reform levers that reach a target
+    #[command(after_help = exits!("0  searched (also when no set reaches the target)", "1  a facts file, target or the rule pack does not load"))]
     Reforms(reforms::Args),
     /// Which cases change when the rules change
+    #[command(after_help = exits!("0  no case changes", "3  some case changes tier or a criterion outcome", "1  a pack or case does not load, or the git revision cannot be read"))]
     Diff(diff::Args),
     /// Lay rule files out canonically (only whitespace changes)
+    #[command(after_help = exits!("0  formatted (with --check: already formatted)", "1  with --check, a file is not formatted; or a file cannot be read"))]
     Fmt(fmt::Args),
     /// Print the JSON Schema of facts files (for editors), or the field reference
+    #[command(after_help = exits!("0  printed", "1  the rule pack does not load"))]
     Schema(schema::Args),
     /// Print a facts file with every field null and a comment each
+    #[command(after_help = exits!("0  printed", "1  the rule pack does not load"))]
     New(new::Args),
+    /// The rule pack built into the binary (`tiers pack export DIR` writes it out)
+    #[command(after_help = exits!("0  done", "1  the files cannot be written"))]
+    Pack(pack::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = concat!(
+        "Install, for example:\n  tiers completions bash > ~/.local/share/bash-completion/completions/tiers\n  tiers completions zsh > ~/.zfunc/_tiers\n  tiers completions fish > ~/.config/fish/completions/tiers.fish\n\n",
+        exits!("0  printed")
+    ))]
+    Completions(completions::Args),
 }
 
-/// Where the rule pack is, unless `--rules` says otherwise.
-pub fn default_rules() -> PathBuf {
-    PathBuf::from("rules/tvpa")
+/// Where a command's rule pack comes from.
+pub enum PackSource {
+    /// A directory of `*.rules` files.
+    Dir(PathBuf),
+    /// The pack built into the binary (`tiers::builtin`).
+    Builtin,
+}
+
+impl PackSource {
+    /// `--rules DIR` if given; otherwise `rules/tvpa` in the current
+    /// directory or the nearest parent that has one (the working copy of the
+    /// repository); otherwise the pack built into the binary.
+    pub fn of(arg: &Option<PathBuf>) -> PackSource {
+        match arg {
+            Some(dir) => PackSource::Dir(dir.clone()),
+            None => match project_root() {
+                Some(root) => PackSource::Dir(root.join(tiers::builtin::DIR)),
+                None => PackSource::Builtin,
+            },
+        }
+    }
+
+    pub fn load(&self) -> Result<tiers::RulePack, tiers::Failure> {
+        match self {
+            PackSource::Dir(d) => tiers::load_pack(d),
+            PackSource::Builtin => tiers::builtin::load(),
+        }
+    }
+
+    /// How the pack is named in messages.
+    pub fn name(&self) -> String {
+        match self {
+            PackSource::Dir(d) => d.display().to_string(),
+            PackSource::Builtin => format!("{} (built in)", tiers::builtin::DIR),
+        }
+    }
+}
+
+/// The nearest of the current directory and its parents that holds
+/// `rules/tvpa`, as a relative path (`""`, `..`, `../..`).
+pub fn project_root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut rel = PathBuf::new();
+    for dir in cwd.ancestors() {
+        if dir.join(tiers::builtin::DIR).is_dir() {
+            return Some(rel);
+        }
+        rel.push("..");
+    }
+    None
 }
 
 fn main() -> ExitCode {
@@ -75,6 +151,8 @@ fn main() -> ExitCode {
         Cmd::Fmt(a) => fmt::run(a),
         Cmd::Schema(a) => schema::run(a),
         Cmd::New(a) => new::run(a),
+        Cmd::Pack(a) => pack::run(a),
+        Cmd::Completions(a) => completions::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
@@ -85,21 +163,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// The case paths given, or `cases/` when none are.
+/// The case paths given, or `cases/` when none are: the one in the current
+/// directory, or else the one beside the nearest `rules/tvpa` above it.
 pub fn case_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from("cases")]
-    } else {
-        paths
+    if !paths.is_empty() {
+        return paths;
+    }
+    let here = PathBuf::from("cases");
+    match project_root() {
+        Some(root) if !here.is_dir() => vec![root.join("cases")],
+        _ => vec![here],
     }
 }
 
-/// Loads the pack or prints its diagnostics.
-pub fn load_pack(dir: &std::path::Path) -> Result<tiers::RulePack, Exit> {
-    tiers::load_pack(dir).map_err(|f| {
+/// Loads the pack (`--rules`, see [`PackSource::of`]) or prints its
+/// diagnostics.
+pub fn load_pack(rules: &Option<PathBuf>) -> Result<tiers::RulePack, Exit> {
+    let source = PackSource::of(rules);
+    source.load().map_err(|f| {
         eprint!("{}", f.render());
         let n = f.diags.iter().filter(|d| d.is_error()).count();
-        eprintln!("error: rule pack `{}` has {n} error(s)", dir.display());
+        eprintln!("error: rule pack `{}` has {n} error(s)", source.name());
         Exit::Failed
     })
 }

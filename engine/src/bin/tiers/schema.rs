@@ -1,4 +1,4 @@
-use crate::{default_rules, Exit};
+use crate::Exit;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -11,9 +11,10 @@ pub struct Args {
     /// field) instead of the JSON Schema
     #[arg(long)]
     reference: bool,
-    /// The rule pack directory
-    #[arg(long, default_value_os_t = default_rules())]
-    rules: PathBuf,
+    /// The rule pack directory [default: rules/tvpa here or above, else the
+    /// pack built into the binary]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {

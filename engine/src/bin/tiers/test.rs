@@ -1,4 +1,4 @@
-use crate::{default_rules, Exit};
+use crate::Exit;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
 
@@ -6,9 +6,10 @@ use tiers::case::{self, LoadOptions};
 pub struct Args {
     /// Case files or directories (default: cases/)
     paths: Vec<PathBuf>,
-    /// The rule pack directory
-    #[arg(long, default_value_os_t = default_rules())]
-    rules: PathBuf,
+    /// The rule pack directory [default: rules/tvpa here or above, else the
+    /// pack built into the binary]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     /// Ignore `findings:` blocks: test the objective-only recommendation
     #[arg(long)]
     no_findings: bool,

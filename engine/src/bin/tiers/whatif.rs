@@ -1,5 +1,5 @@
 use crate::assess::Fmt;
-use crate::{default_rules, Exit};
+use crate::Exit;
 use std::io::Write;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
@@ -22,9 +22,10 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Fmt,
-    /// The rule pack directory
-    #[arg(long, default_value_os_t = default_rules())]
-    rules: PathBuf,
+    /// The rule pack directory [default: rules/tvpa here or above, else the
+    /// pack built into the binary]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     /// Ignore `findings:`: compare objective-only recommendations
     #[arg(long)]
     no_findings: bool,
