@@ -142,8 +142,9 @@ fn reforms_list_shows_each_lever_with_what_it_changes() {
         .find(|b| b.starts_with("remove_fine_in_lieu (law)"))
         .expect("the fine lever");
     assert!(
-        fine.lines()
-            .any(|l| l.trim_start().starts_with("can change:") && l.contains("penalty.commensurate")),
+        fine.lines().any(
+            |l| l.trim_start().starts_with("can change:") && l.contains("penalty.commensurate")
+        ),
         "{fine}"
     );
     assert!(

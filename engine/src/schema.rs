@@ -320,12 +320,15 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The values filled in for top-level fields (`country`, `year`).
+type Given<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 /// The YAML lines (code, comment) of a record's fields at `indent` spaces;
 /// `given` fills in top-level values.
 fn record_lines(
     rec: &RecTy,
     indent: usize,
-    given: Option<&dyn Fn(&str) -> Option<String>>,
+    given: Option<&Given<'_>>,
     lines: &mut Vec<(String, String)>,
 ) {
     let ind = " ".repeat(indent);
