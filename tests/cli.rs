@@ -211,6 +211,45 @@ fn every_command_derives_the_history_of_a_multi_year_case() {
         out.contains(&format!("{case}\n  tier: 3 -> 2WL\n")),
         "{out}"
     );
+    // a fourth year: its history is derived under each pack, so it moves
+    // the other way (base: the downgrade in 2023 broke the Watch List run;
+    // changed: the third Watch List year in a row)
+    let chain = std::env::temp_dir().join(format!("tiers-chain-{}", std::process::id()));
+    for year in [2021, 2022, 2023, 2024] {
+        std::fs::create_dir_all(chain.join(year.to_string())).expect("mkdir");
+        let from = root().join(format!(
+            "cases/edge/multiyear/{}/edgeland.yaml",
+            year.min(2023)
+        ));
+        let text = std::fs::read_to_string(from).expect("read");
+        let text = text.replace("year: 2023", &format!("year: {year}"));
+        std::fs::write(chain.join(format!("{year}/edgeland.yaml")), text).expect("write");
+    }
+    let shown = chain.display().to_string();
+    let (code, out, err) = tiers(&[
+        "diff",
+        "--base-rules",
+        "rules/tvpa",
+        "--rules",
+        copy,
+        &shown,
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        out.contains(&format!("{shown}/2023/edgeland.yaml\n  tier: 3 -> 2WL\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{shown}/2024/edgeland.yaml\n  tier: 2WL -> 3\n")),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(&format!(
+            "2 of 4 cases change between rules/tvpa and {copy}\n"
+        )),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&chain);
     // assess, under each pack
     for (rules, tier) in [("rules/tvpa", "3"), (copy, "2WL")] {
         let (code, out, err) = tiers(&["assess", "--format", "json", "--rules", rules, case]);
