@@ -337,19 +337,44 @@ fn fine_case(year: u32) -> String {
 }
 
 #[test]
-fn fine_in_lieu_is_judged_more_harshly_in_later_editions() {
-    let a17 = assess_tvpa(&fine_case(2017));
-    assert_eq!(
-        a17.outcome("penalty.sufficiently_stringent"),
-        Some(Outcome::Met)
-    );
-    assert_eq!(a17.outcome("penalty.commensurate"), Some(Outcome::NotMet));
-    let a23 = assess_tvpa(&fine_case(2023));
-    assert_eq!(
-        a23.outcome("penalty.sufficiently_stringent"),
-        Some(Outcome::NotMet)
-    );
-    assert_eq!(a23.outcome("penalty.commensurate"), Some(Outcome::NotMet));
+fn fine_in_lieu_is_judged_under_commensurability_in_every_edition() {
+    // TIP2017 Jamaica, TIP2019 Palau, TIP2020 St. Maarten and the real cases
+    // of 2018-2023: a fine in lieu leaves the penalty sufficiently stringent
+    // and, with respect to sex trafficking, makes it not commensurate.
+    for year in [2017, 2019, 2021, 2023, 2025] {
+        let a = assess_tvpa(&fine_case(year));
+        assert_eq!(
+            a.outcome("penalty.sufficiently_stringent"),
+            Some(Outcome::Met),
+            "{year}"
+        );
+        assert_eq!(
+            a.outcome("penalty.commensurate"),
+            Some(Outcome::NotMet),
+            "{year}"
+        );
+    }
+}
+
+#[test]
+fn a_minimum_only_term_is_judged_against_the_floor() {
+    // TIP2023 Nigeria: a minimum of two years, no maximum: sufficiently
+    // stringent; TIP2017 Jordan: six months: not; one year: not.
+    let case = |min: &str| {
+        format!("country: T\nyear: 2021\nlaw:\n  prohibits_sex_trafficking: true\n  provisions:\n    - {{name: \"TIP Act\", covers: [adult_sex, child_sex], min_years: {min}, life: false, fine: none}}\n")
+    };
+    for (min, want) in [
+        ("0.5", Outcome::NotMet),
+        ("1", Outcome::NotMet),
+        ("2", Outcome::Met),
+        ("6", Outcome::Met),
+    ] {
+        assert_eq!(
+            assess_tvpa(&case(min)).outcome("penalty.sufficiently_stringent"),
+            Some(want),
+            "minimum {min}"
+        );
+    }
 }
 
 #[test]

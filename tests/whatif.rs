@@ -209,14 +209,16 @@ fn diff_lists_exactly_the_cases_a_threshold_change_moves() {
         changed,
         vec![
             "cases/2017/kazakhstan.yaml",
-            "cases/2017/kenya.yaml",
+            // Kenya's law states only minimum terms ("no less than 10 years"):
+            // they are judged against the floor for minimum-only terms, not
+            // against the bar for maxima, so the bar does not move it
             "cases/2017/korea-republic-of.yaml",
             "cases/2017/kosovo.yaml",
             "cases/2017/latvia.yaml",
             "cases/2017/lebanon.yaml",
         ]
     );
-    assert!(out.contains("6 of 13 cases change"), "{out}");
+    assert!(out.contains("5 of 13 cases change"), "{out}");
     // no change: exit 0
     let (code, out, _) = tiers(&["diff", "--base-rules", "rules/tvpa", "cases/2017"]);
     assert_eq!(code, 0, "{out}");

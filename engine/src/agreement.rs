@@ -121,10 +121,9 @@ pub fn measure(pack: &RulePack, paths: &[PathBuf]) -> Agreement {
 }
 
 fn pct(n: usize, d: usize) -> String {
-    if d == 0 {
-        "-".into()
-    } else {
-        format!("{n}/{d} ({}%)", (n * 100 + d / 2) / d)
+    match (n * 100 + d / 2).checked_div(d) {
+        Some(p) => format!("{n}/{d} ({p}%)"),
+        None => "-".into(),
     }
 }
 
