@@ -66,7 +66,8 @@ pub fn measure(pack: &RulePack, paths: &[PathBuf]) -> Agreement {
                     .diags
                     .first()
                     .map(|d| format!("{}: {}", e.sources.location(d.span), d.message));
-                out.unreadable.push(format!("{shown}: {}", first.unwrap_or_default()));
+                out.unreadable
+                    .push(format!("{shown}: {}", first.unwrap_or_default()));
                 continue;
             }
         };
