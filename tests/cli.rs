@@ -105,12 +105,47 @@ fn check_is_clean_on_the_shipped_pack_and_fails_on_a_broken_one() {
 
 #[test]
 fn test_command_prints_the_closing_line() {
-    let (code, out, _) = tiers(&["test", "cases/"]);
+    // the whole closing line: "10 failed" must not pass for "0 failed"
+    let closing = |out: &str| {
+        let last = out.lines().last().unwrap_or_default().to_string();
+        let words: Vec<&str> = last.split(' ').collect();
+        match words[..] {
+            [p, "passed,", f, "failed"] => (p.parse::<usize>().ok(), f.parse::<usize>().ok()),
+            _ => panic!("not a closing line: `{last}`"),
+        }
+    };
+    let (code, out, err) = tiers(&["test", "cases/"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (passed, failed) = closing(&out);
+    assert_eq!(failed, Some(0), "{out}");
+    assert!(passed.is_some_and(|p| p >= 100), "{out}");
+    // a failing case: its line, the count, exit 1
+    let (code, out, _) = tiers(&["test", "tests/fixtures/cases/failing"]);
+    assert_eq!(code, 1, "{out}");
     assert!(
-        out.lines().last().is_some_and(|l| l.ends_with("0 failed")),
+        out.starts_with(
+            "FAIL tests/fixtures/cases/failing/expects-tier-1.yaml: tier: expected 1, got 3\n"
+        ),
         "{out}"
     );
-    assert_eq!(code, 0);
+    assert_eq!(closing(&out), (Some(0), Some(1)));
+    // an `expect:` that checks nothing fails
+    let (code, out, _) = tiers(&["test", "tests/fixtures/cases/checks-nothing"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("its `expect:` checks nothing"), "{out}");
+    assert_eq!(closing(&out), (Some(0), Some(1)));
+    // no case at all: said on stderr, exit 1
+    for dir in [
+        "tests/fixtures/cases/no-expect",
+        "tests/fixtures/mutants/rules",
+    ] {
+        let (code, out, err) = tiers(&["test", dir]);
+        assert_eq!(code, 1, "{dir}: {out}");
+        assert!(
+            err.contains(&format!("no case with an `expect:` block under {dir}")),
+            "{err}"
+        );
+    }
 }
 
 #[test]
@@ -173,6 +208,7 @@ fn every_hostile_rule_fixture_fails_check_with_exit_1_and_a_location() {
         .map(|e| e.path())
         .collect();
     files.sort();
+    assert!(files.len() >= 25, "the rule fixtures are missing");
     for f in files {
         let dir = std::env::temp_dir().join(format!("tiers-rule-fixture-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

@@ -43,19 +43,36 @@ fn rule_fixtures_report_their_code() {
             };
         let want = code_of(path);
         assert!(
-            failure.diags.iter().any(|d| d.code.as_str() == want),
-            "{name}: expected code `{want}`, got:\n{}",
+            failure.diags.iter().all(|d| d.code.as_str() == want),
+            "{name}: expected code `{want}` and no other, got:\n{}",
             failure.render()
         );
         insta::assert_snapshot!(failure.render());
     });
+    assert!(
+        files_in("tests/fixtures/rules/err", "rules") >= 25,
+        "the rule fixtures are missing"
+    );
+}
+
+/// How many `*.EXT` files `dir` (under the repository root) holds; a
+/// missing folder fails the test instead of being skipped.
+fn files_in(dir: &str, ext: &str) -> usize {
+    std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+        .count()
 }
 
 #[test]
 fn rule_fixtures_ok_check_clean() {
+    assert!(
+        files_in("tests/fixtures/rules/ok", "rules") >= 1,
+        "the clean rule fixtures are missing"
+    );
     for entry in std::fs::read_dir(root().join("tests/fixtures/rules/ok"))
-        .into_iter()
-        .flatten()
+        .expect("tests/fixtures/rules/ok")
         .flatten()
     {
         let bytes = std::fs::read(entry.path()).unwrap_or_default();
@@ -83,12 +100,16 @@ fn facts_fixtures_report_their_code() {
         };
         let want = code_of(path);
         assert!(
-            failure.diags.iter().any(|d| d.code.as_str() == want),
-            "{name}: expected code `{want}`, got:\n{}",
+            failure.diags.iter().all(|d| d.code.as_str() == want),
+            "{name}: expected code `{want}` and no other, got:\n{}",
             failure.render()
         );
         insta::assert_snapshot!(relative(&failure.render()));
     });
+    assert!(
+        files_in("tests/fixtures/facts/err", "yaml") >= 18,
+        "the facts fixtures are missing"
+    );
 }
 
 #[test]

@@ -2,10 +2,10 @@
 //! disk and checked against a pack.
 
 use crate::diag::{Code, Diagnostic, SourceMap};
-use crate::facts::{self, Fact, Facts};
+use crate::facts::{self, Expect, Fact, Facts};
 use crate::pack::RulePack;
 use crate::scenario;
-use crate::Failure;
+use crate::{Failure, Outcome};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -394,6 +394,72 @@ fn walk(p: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// What `expect.tier` says of a placement that decided no tier.
+pub const UNDECIDED: &str = "undecided";
+
+/// One expectation a case's result does not meet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unmet {
+    Tier {
+        want: String,
+        got: Option<String>,
+    },
+    Placement {
+        want: String,
+        got: Option<String>,
+    },
+    Criterion {
+        id: String,
+        want: Outcome,
+        got: Option<Outcome>,
+    },
+}
+
+/// The expectations of `expect` that a result does not meet: its tier
+/// (`None`: undecided), the last placement step that fired, and the
+/// criteria outcomes. `tiers test` reports them; `tiers test --mutants`
+/// counts a mutant killed when there is one.
+pub fn unmet(
+    expect: &Expect,
+    tier: Option<&str>,
+    last_step: Option<&str>,
+    outcome: impl Fn(&str) -> Option<Outcome>,
+) -> Vec<Unmet> {
+    let mut out = vec![];
+    if let Some((want, _)) = &expect.tier {
+        if tier.unwrap_or(UNDECIDED) != want.as_str() {
+            out.push(Unmet::Tier {
+                want: want.clone(),
+                got: tier.map(str::to_string),
+            });
+        }
+    }
+    if let Some((want, _)) = &expect.placement {
+        if last_step != Some(want.as_str()) {
+            out.push(Unmet::Placement {
+                want: want.clone(),
+                got: last_step.map(str::to_string),
+            });
+        }
+    }
+    for (id, want, _) in &expect.criteria {
+        let got = outcome(id);
+        if got != Some(*want) {
+            out.push(Unmet::Criterion {
+                id: id.clone(),
+                want: *want,
+                got,
+            });
+        }
+    }
+    out
+}
+
+/// An `expect:` block with no tier, placement or criterion checks nothing.
+pub fn checks_nothing(expect: &Expect) -> bool {
+    expect.tier.is_none() && expect.placement.is_none() && expect.criteria.is_empty()
+}
+
 /// The result of running the `expect:` blocks of some cases.
 #[derive(Debug, Clone, Default)]
 pub struct TestReport {
@@ -432,54 +498,55 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
         let Some(expect) = &facts.expect else {
             continue;
         };
+        if checks_nothing(expect) {
+            r.failed += 1;
+            r.failures.push(format!(
+                "FAIL {shown}: its `expect:` checks nothing (give `tier`, `placement` or `criteria`)"
+            ));
+            continue;
+        }
         let a = crate::evaluate(pack, &facts);
-        let mut ok = true;
-        if let Some((tier, _)) = &expect.tier {
-            r.checks.0 += 1;
+        let misses = unmet(
+            expect,
+            a.tier.as_deref(),
+            a.steps.last().map(|s| s.rule.as_str()),
+            |id| a.outcome(id),
+        );
+        let checked = expect.criteria.len()
+            + usize::from(expect.tier.is_some())
+            + usize::from(expect.placement.is_some());
+        r.checks.0 += checked;
+        r.checks.1 += checked - misses.len();
+        if expect.tier.is_some() {
             r.tiers.0 += 1;
-            if a.tier.as_deref().unwrap_or("undecided") == tier.as_str() {
-                r.checks.1 += 1;
+            if !misses.iter().any(|m| matches!(m, Unmet::Tier { .. })) {
                 r.tiers.1 += 1;
-            } else {
-                ok = false;
-                r.failures.push(format!(
-                    "FAIL {shown}: tier: expected {tier}, got {}",
-                    a.tier.as_deref().unwrap_or("undecided")
-                ));
             }
         }
-        if let Some((step, _)) = &expect.placement {
-            r.checks.0 += 1;
-            // the last step that fired: it set the tier, or abstained
-            let got = a.steps.last().map(|s| s.rule.as_str());
-            if got == Some(step.as_str()) {
-                r.checks.1 += 1;
-            } else {
-                ok = false;
-                r.failures.push(format!(
-                    "FAIL {shown}: placement: expected step {step}, got {}",
-                    got.unwrap_or("none")
-                ));
-            }
-        }
-        for (id, want, _) in &expect.criteria {
-            r.checks.0 += 1;
-            let got = a.outcome(id);
-            if got == Some(*want) {
-                r.checks.1 += 1;
-            } else {
-                ok = false;
-                let because = a
-                    .criteria
-                    .iter()
-                    .find(|c| &c.id == id)
-                    .map(|c| c.because.clone())
-                    .unwrap_or_default();
-                r.failures.push(format!(
-                    "FAIL {shown}: {id}: expected {want}, got {} ({because})",
-                    got.map(|o| o.as_str()).unwrap_or("missing")
-                ));
-            }
+        let ok = misses.is_empty();
+        for m in misses {
+            r.failures.push(match m {
+                Unmet::Tier { want, got } => format!(
+                    "FAIL {shown}: tier: expected {want}, got {}",
+                    got.as_deref().unwrap_or(UNDECIDED)
+                ),
+                Unmet::Placement { want, got } => format!(
+                    "FAIL {shown}: placement: expected step {want}, got {}",
+                    got.as_deref().unwrap_or("none")
+                ),
+                Unmet::Criterion { id, want, got } => {
+                    let because = a
+                        .criteria
+                        .iter()
+                        .find(|c| c.id == id)
+                        .map(|c| c.because.clone())
+                        .unwrap_or_default();
+                    format!(
+                        "FAIL {shown}: {id}: expected {want}, got {} ({because})",
+                        got.map(|o| o.as_str()).unwrap_or("missing")
+                    )
+                }
+            });
         }
         if ok {
             r.passed += 1;
@@ -493,7 +560,7 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
 /// One branch of a criterion or placement step, and the cases that reach it.
 #[derive(Debug, Clone)]
 pub struct CoverageRow {
-    /// `criterion` or `step`.
+    /// `criterion`, `judgment` (a derivation branch) or `step`.
     pub kind: &'static str,
     pub name: String,
     pub branch: usize,
@@ -504,8 +571,10 @@ pub struct CoverageRow {
     pub cases: Vec<String>,
 }
 
-/// Which criterion branches and placement-step branches the cases under
-/// `paths` reach (cases that do not load are skipped; `run_tests` reports them).
+/// Which branches of criteria, judgments (their derivations, which run
+/// when the facts give no finding) and placement steps the cases under
+/// `paths` reach (cases that do not load are skipped; `run_tests` reports
+/// them).
 pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<CoverageRow> {
     let mut rows = vec![];
     let describe = |span: crate::ast::Span| {
@@ -531,6 +600,20 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
         }
     }
     let crit_rows = rows.len();
+    for j in &pack.judgments {
+        for (i, b) in j.body.branches.iter().enumerate() {
+            let (location, source) = describe(b.span);
+            rows.push(CoverageRow {
+                kind: "judgment",
+                name: j.name.clone(),
+                branch: i,
+                location,
+                source,
+                cases: vec![],
+            });
+        }
+    }
+    let judg_rows = rows.len();
     for s in &pack.steps {
         for (i, b) in s.body.branches.iter().enumerate() {
             let (location, source) = describe(b.span);
@@ -561,8 +644,18 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
                 }
             }
         }
+        for j in &a.judgments {
+            if let Some(b) = j.branch {
+                if let Some(r) = rows[crit_rows..judg_rows]
+                    .iter_mut()
+                    .find(|r| r.name == j.name && r.branch == b)
+                {
+                    r.cases.push(shown.clone());
+                }
+            }
+        }
         for s in &a.steps {
-            if let Some(r) = rows[crit_rows..]
+            if let Some(r) = rows[judg_rows..]
                 .iter_mut()
                 .find(|r| r.name == s.rule && r.branch == s.branch)
             {

@@ -861,7 +861,8 @@ impl Checker {
     }
 
     fn require_otherwise(&mut self, branches: &[Branch], span: Span, what: &str) {
-        if branches.last().is_some_and(|b| b.when.is_some()) {
+        // an `otherwise` that is not last is reported as `unreachable-branch`
+        if branches.iter().all(|b| b.when.is_some()) && !branches.is_empty() {
             self.diags.push(
                 err(
                     Code::MissingOtherwise,

@@ -127,6 +127,8 @@ pub struct JudgmentResult {
     pub source: Source,
     pub because: String,
     pub facts: Vec<Read>,
+    /// The derivation branch that decided, when derived (for coverage).
+    pub branch: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -281,6 +283,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
                 source: Source::Unknown,
                 because: String::new(),
                 reads: vec![],
+                branch: None,
             });
             let meta = &pack.judgments[j].meta;
             JudgmentResult {
@@ -294,6 +297,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
                 source: m.source,
                 because: m.because,
                 facts: m.reads,
+                branch: m.branch,
             }
         })
         .collect();
@@ -378,6 +382,7 @@ struct JudgMemo {
     source: Source,
     because: String,
     reads: Vec<Read>,
+    branch: Option<usize>,
 }
 
 enum Fired<'a> {
@@ -547,6 +552,7 @@ impl<'a> Ev<'a> {
         let jd = &self.pack.judgments[j];
         let mut fr = vec![Value::Unknown; jd.body.frame.max(1)];
         let found = self.eval(&jd.found, &mut fr);
+        let mut branch = None;
         let (value, source, because) = if !matches!(found, Value::Unknown) {
             let shown = display(&found);
             let what = self
@@ -562,8 +568,12 @@ impl<'a> Ev<'a> {
         } else {
             match self.body(&jd.body) {
                 Fired::Yes {
-                    result, because, ..
+                    result,
+                    because,
+                    branch: fired,
+                    ..
                 } => {
+                    branch = Some(fired);
                     let b = because.unwrap_or_default();
                     (result, Source::Derived, b)
                 }
@@ -583,6 +593,7 @@ impl<'a> Ev<'a> {
             source,
             because,
             reads,
+            branch,
         });
         self.judg_values[j] = Some(value.clone());
         value
@@ -1337,8 +1348,8 @@ fn same_result(a: &Value, b: &Value) -> bool {
 pub struct Decision {
     pub tier: Option<Rc<str>>,
     pub outcomes: Vec<Outcome>,
-    /// The placement step that set the final tier (what `expect.placement`
-    /// checks).
+    /// The last placement step that fired: it set the final tier, or
+    /// abstained (what `expect.placement` checks).
     pub placed_by: Option<String>,
 }
 
@@ -1359,11 +1370,7 @@ fn decide_ev(pack: &RulePack, facts: &Facts, history: bool) -> (Decision, Vec<(S
     let outcomes: Vec<Outcome> = (0..pack.criteria.len()).map(|i| ev.criterion(i)).collect();
     ev.criteria_done = true;
     let (steps, _) = ev.placement();
-    let placed_by = steps
-        .into_iter()
-        .rev()
-        .find(|s| s.tier.is_some())
-        .map(|s| s.rule);
+    let placed_by = steps.into_iter().last().map(|s| s.rule);
     let fields = if history { ev.history_fields() } else { vec![] };
     (
         Decision {

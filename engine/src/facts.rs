@@ -443,6 +443,8 @@ impl Typer<'_> {
         };
         let mut fields = vec![Fact::Null; rec.fields.len()];
         let mut seen = vec![false; rec.fields.len()];
+        // fields whose value was reported as wrong: not also "missing"
+        let mut wrong = vec![false; rec.fields.len()];
         for (k, v) in entries {
             let key = match &k.value {
                 YNode::Str(s) => s.clone(),
@@ -466,7 +468,9 @@ impl Typer<'_> {
                         continue;
                     }
                     seen[i] = true;
+                    let before = self.diags.len();
                     fields[i] = self.value(v, &rec.fields[i].ty, &full);
+                    wrong[i] = self.diags.len() > before;
                     if let (Fact::Num(n), Some((lo, hi))) = (&fields[i], rec.fields[i].range) {
                         let low = lo.is_some_and(|l| *n < l);
                         let high = hi.is_some_and(|h| *n > h);
@@ -489,6 +493,7 @@ impl Typer<'_> {
                             );
                             d.help = Some("the rule pack declares this range".into());
                             fields[i] = Fact::Null;
+                            wrong[i] = true;
                         }
                     }
                 }
@@ -505,7 +510,7 @@ impl Typer<'_> {
             }
         }
         for (i, f) in rec.fields.iter().enumerate() {
-            if f.required && (!seen[i] || fields[i].is_null()) {
+            if f.required && !wrong[i] && (!seen[i] || fields[i].is_null()) {
                 let full = join(path, &f.name);
                 let d = self.error(Code::MissingField, format!("`{full}` is required"), n);
                 d.help = Some(format!("add `{}: ...`", f.name));

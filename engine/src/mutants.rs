@@ -688,65 +688,8 @@ fn line_with(text: &str, at: usize, len: usize, with: &str) -> (String, String) 
 
 // ------------------------------------------------------------ running
 
-/// One expectation that a decision does not meet.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Unmet {
-    Tier {
-        want: String,
-        got: Option<String>,
-    },
-    Placement {
-        want: String,
-        got: Option<String>,
-    },
-    Criterion {
-        id: String,
-        want: Outcome,
-        got: Option<Outcome>,
-    },
-}
-
-/// The expectations of `expect` that the tier, the step that placed the
-/// country and the criteria outcomes do not meet (what `tiers test`
-/// reports, and what kills a mutant).
-pub fn unmet(
-    expect: &Expect,
-    tier: Option<&str>,
-    placed_by: Option<&str>,
-    outcome: impl Fn(&str) -> Option<Outcome>,
-) -> Vec<Unmet> {
-    let mut out = vec![];
-    if let Some((want, _)) = &expect.tier {
-        if tier != Some(want.as_str()) {
-            out.push(Unmet::Tier {
-                want: want.clone(),
-                got: tier.map(str::to_string),
-            });
-        }
-    }
-    if let Some((want, _)) = &expect.placement {
-        if placed_by != Some(want.as_str()) {
-            out.push(Unmet::Placement {
-                want: want.clone(),
-                got: placed_by.map(str::to_string),
-            });
-        }
-    }
-    for (id, want, _) in &expect.criteria {
-        let got = outcome(id);
-        if got != Some(*want) {
-            out.push(Unmet::Criterion {
-                id: id.clone(),
-                want: *want,
-                got,
-            });
-        }
-    }
-    out
-}
-
 fn holds(pack: &RulePack, expect: &Expect, d: &Decision) -> bool {
-    unmet(expect, d.tier.as_deref(), d.placed_by.as_deref(), |id| {
+    case::unmet(expect, d.tier.as_deref(), d.placed_by.as_deref(), |id| {
         pack.criterion_index(id)
             .and_then(|i| d.outcomes.get(i).copied())
     })
@@ -797,7 +740,7 @@ pub fn run(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Report {
                 let Some(expect) = facts.expect.clone() else {
                     continue;
                 };
-                if holds(pack, &expect, &decide(pack, &facts)) {
+                if !case::checks_nothing(&expect) && holds(pack, &expect, &decide(pack, &facts)) {
                     cases.push((file, expect));
                     report.cases.push(shown);
                 } else {

@@ -17,11 +17,6 @@ pub struct Args {
     /// that reach it; unreached branches fail the run
     #[arg(long)]
     coverage: bool,
-    /// Mutation testing: run every case's `expect:` against each small
-    /// change to the rules (made in memory) and list the changes no case
-    /// notices; closes with `mutants: K of N killed`
-    #[arg(long, conflicts_with_all = ["coverage", "agreement"])]
-    mutants: bool,
     /// Instead of the pass/fail run: per edition, how often the recommended
     /// tier and the criteria agree with the report's, with the reviewer's
     /// findings and on objective facts alone, the abstentions, and the
@@ -29,6 +24,11 @@ pub struct Args {
     /// (files whose `expect:` names a tier) under the paths
     #[arg(long, conflicts_with_all = ["coverage", "no_findings"])]
     agreement: bool,
+    /// Mutation testing: run every case's `expect:` against each small
+    /// change to the rules (made in memory) and list the changes no case
+    /// notices; closes with `mutants: K of N killed`
+    #[arg(long, conflicts_with_all = ["coverage", "agreement"])]
+    mutants: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -53,6 +53,13 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         return Ok(mutants(&pack, &paths, opts));
     }
     let report = case::run_tests(&pack, &paths, opts);
+    if report.passed + report.failed == 0 {
+        eprintln!(
+            "error: no case with an `expect:` block under {}",
+            shown_paths(&paths)
+        );
+        return Ok(Exit::Failed);
+    }
     for line in &report.failures {
         println!("{line}");
     }
@@ -120,11 +127,7 @@ fn mutants(pack: &tiers::RulePack, paths: &[PathBuf], opts: LoadOptions) -> Exit
     if r.cases.is_empty() {
         eprintln!(
             "error: no case with an `expect:` that holds under {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            shown_paths(paths)
         );
         return Exit::Failed;
     }
@@ -161,4 +164,12 @@ fn mutants(pack: &tiers::RulePack, paths: &[PathBuf], opts: LoadOptions) -> Exit
     } else {
         Exit::Failed
     }
+}
+
+fn shown_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
