@@ -32,6 +32,8 @@ pub mod reads;
 pub mod report;
 pub mod scenario;
 pub mod schema;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod whatif;
 
 use diag::{Code, Diagnostic, SourceMap};

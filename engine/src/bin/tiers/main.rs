@@ -10,6 +10,8 @@ mod new;
 mod pack;
 mod reforms;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 mod whatif;
 
@@ -79,6 +81,10 @@ enum Cmd {
     /// The rule pack built into the binary (`tiers pack export DIR` writes it out)
     #[command(after_help = exits!("0  done", "1  the files cannot be written"))]
     Pack(pack::Args),
+    /// The reviewer's workbench: a local web page with live what-if
+    #[cfg(feature = "serve")]
+    #[command(after_help = exits!("0  stopped", "1  the rule pack does not load, or the port cannot be opened"))]
+    Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(after_help = concat!(
         "Install, for example:\n  tiers completions bash > ~/.local/share/bash-completion/completions/tiers\n  tiers completions zsh > ~/.zfunc/_tiers\n  tiers completions fish > ~/.config/fish/completions/tiers.fish\n\n",
@@ -153,6 +159,8 @@ fn main() -> ExitCode {
         Cmd::New(a) => new::run(a),
         Cmd::Pack(a) => pack::run(a),
         Cmd::Completions(a) => completions::run(a),
+        #[cfg(feature = "serve")]
+        Cmd::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
