@@ -14,7 +14,57 @@ fn assess_jamaica_reads_like_a_rationale() {
     );
     assert!(out.contains("penalty.commensurate"));
     assert!(out.contains("fine in lieu of imprisonment"));
-    assert!(out.contains("These penalties are sufficiently stringent; however, when allowing for a fine in lieu of imprisonment"));
+    // the draft: opening paragraph with efforts, shortfalls and movement
+    let draft = out
+        .split("Draft rationale")
+        .nth(1)
+        .and_then(|d| d.split("Sources").next())
+        .expect("a draft rationale");
+    for part in [
+        "The Government of Jamaica does not fully meet the minimum standards for the elimination of trafficking; however, it is making significant efforts to do so.",
+        "The government demonstrated increasing efforts compared to the previous reporting period; therefore, Jamaica remained on Tier 2.",
+        "These efforts included investigating 40 cases, prosecuting nine cases, convicting two traffickers",
+        "However, the government did not meet the minimum standards in several key areas.",
+        "Despite reports of official complicity, the government did not hold complicit officials accountable.",
+        // the penalty paragraph names the law and its range (2017: present tense)
+        "Trafficking in Persons (Prevention, Suppression, and Punishment) Act: trafficking in persons and conspiracy criminalizes sex trafficking and labor trafficking and prescribes penalties of up to 20 years' imprisonment, a fine, or both.",
+        "These penalties are sufficiently stringent; however, by allowing for a fine in lieu of imprisonment, with respect to sex trafficking, they are not commensurate",
+        // recommendations from the pack's levers, for the criteria not met
+        "Prioritized recommendations: • Amend the anti-trafficking law to remove sentencing provisions that allow fines in lieu of imprisonment for sex trafficking crimes.",
+    ] {
+        assert!(draft.contains(part), "the draft lacks {part:?}:\n{draft}");
+    }
+    // misleading phrases found in trials are gone
+    for bad in [
+        "(the weakest:",
+        " of six signs",
+        " is no\n",
+        "is yes",
+        "estimate of the number of victims",
+    ] {
+        assert!(!out.contains(bad), "{bad:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn later_editions_draft_in_the_past_tense() {
+    let (code, out, err) = tiers(&["assess", "cases/2022/botswana.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        out.contains("does not fully meet the minimum standards for the elimination of trafficking but is making significant efforts to do so."),
+        "{out}"
+    );
+    assert!(out.contains("criminalized sex trafficking and labor trafficking and prescribed penalties of up to 25 years' imprisonment, a fine, or both."), "{out}");
+    assert!(out.contains("These penalties were sufficiently stringent; however, by allowing for a fine in lieu of imprisonment"), "{out}");
+}
+
+#[test]
+fn the_automatic_downgrade_reads_as_the_report_writes_it() {
+    let (code, out, err) = tiers(&["assess", "cases/2018/bolivia.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(out.contains("Although Bolivia meets the criteria for Tier 2 Watch List, because it has been on Tier 2 Watch List for four consecutive years, it is no longer eligible for that ranking and was therefore downgraded to Tier 3."), "{out}");
 }
 
 #[test]

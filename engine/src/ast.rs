@@ -115,6 +115,8 @@ pub enum AggKind {
     Min,
     Sum,
     First,
+    /// `collect E for x in L where C`: the list of `E` for each element.
+    Collect,
 }
 
 /// A piece of a string literal: text, or a `{expression}` placeholder.
@@ -281,8 +283,13 @@ pub struct Placement {
 
 #[derive(Debug, Clone)]
 pub enum RationaleItem {
-    Say { text: Expr, when: Option<Expr> },
+    Say {
+        text: Expr,
+        when: Option<Expr>,
+    },
     Choose(Vec<Branch>),
+    /// `paragraph`: what follows starts a new paragraph.
+    Paragraph,
 }
 
 #[derive(Debug, Clone)]

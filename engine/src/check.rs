@@ -79,6 +79,7 @@ struct Checker {
     criteria_ids: HashMap<String, usize>,
     tier_variants: Rc<Vec<String>>,
     criteria_rec: Rc<RecTy>,
+    levers_rec: Rc<RecTy>,
 }
 
 fn err(code: Code, msg: impl Into<String>, span: Span) -> Diagnostic {
@@ -127,6 +128,22 @@ impl Checker {
                 })
                 .collect(),
         });
+        let text_field = |n: &str, ty: Ty| FieldTy {
+            name: n.into(),
+            ty,
+            required: true,
+            range: None,
+            doc: None,
+        };
+        let levers_rec = Rc::new(RecTy {
+            fields: vec![
+                text_field("name", Ty::Text),
+                text_field("title", Ty::Text),
+                text_field("pillar", Ty::Text),
+                text_field("recommend", Ty::Text),
+                text_field("fixes", Ty::List(Box::new(Ty::Text))),
+            ],
+        });
         Checker {
             sources,
             diags: vec![],
@@ -140,6 +157,7 @@ impl Checker {
             criteria_ids: HashMap::new(),
             tier_variants: Rc::new(vec![]),
             criteria_rec,
+            levers_rec,
         }
     }
 
@@ -500,6 +518,7 @@ impl Checker {
                     let body = self.body(&[], bs, &mut scope, Expected::Value(Ty::Text), None);
                     rationale.push(CRationale::Choose(body));
                 }
+                ast::RationaleItem::Paragraph => rationale.push(CRationale::Paragraph),
             }
         }
 
@@ -566,6 +585,7 @@ impl Checker {
                 meta: l.meta.clone(),
                 recommend: l.recommend.clone(),
                 sets,
+                fixes: vec![],
             });
         }
         let mut lever_names = HashSet::new();
@@ -591,7 +611,7 @@ impl Checker {
         let tier_rank_def = defs
             .iter()
             .position(|d| d.name == "tier_rank" && d.arity == 1);
-        Some(RulePack {
+        let mut compiled = RulePack {
             name: pack.name.clone(),
             title: pack.title.clone(),
             editions: pack.editions.clone(),
@@ -615,7 +635,31 @@ impl Checker {
             tier_label_def,
             tier_rank_def,
             criteria_rec: self.criteria_rec.clone(),
-        })
+            levers_rec: self.levers_rec.clone(),
+        };
+        // what each lever can fix: the criteria that read what it sets
+        let map = crate::reads::ReadMap::of(&compiled);
+        let fixes: Vec<Vec<String>> = compiled
+            .levers
+            .iter()
+            .map(|l| {
+                let mut ids: Vec<String> = vec![];
+                for (_, _, path) in &l.sets {
+                    for r in map.readers_of(path).0 {
+                        if let crate::reads::Reader::Criterion(id) = r {
+                            if !ids.contains(id) {
+                                ids.push(id.clone());
+                            }
+                        }
+                    }
+                }
+                ids
+            })
+            .collect();
+        for (l, f) in compiled.levers.iter_mut().zip(fixes) {
+            l.fixes = f;
+        }
+        Some(compiled)
     }
 
     /// Checks the `source` declarations and that every `cites` string
@@ -1132,7 +1176,8 @@ impl Checker {
                 let (l, elem) = self.list_expr(list, scope);
                 let slot = scope.push(var, elem);
                 let (v, vty) = self.expr(value, scope);
-                if *kind != ast::AggKind::First && !vty.fits(&Ty::Num) {
+                let numeric = !matches!(kind, ast::AggKind::First | ast::AggKind::Collect);
+                if numeric && !vty.fits(&Ty::Num) {
                     self.diags.push(err(
                         Code::TypeMismatch,
                         format!("max, min and sum need numbers, found {}", vty.describe()),
@@ -1141,10 +1186,10 @@ impl Checker {
                 }
                 let f = filter.as_ref().map(|f| Box::new(self.bool_expr(f, scope)));
                 scope.locals.truncate(slot);
-                let ty = if *kind == ast::AggKind::First {
-                    vty
-                } else {
-                    Ty::Num
+                let ty = match kind {
+                    ast::AggKind::First => vty,
+                    ast::AggKind::Collect => Ty::List(Box::new(vty)),
+                    _ => Ty::Num,
                 };
                 (
                     CExpr::Agg {
@@ -1308,6 +1353,7 @@ impl Checker {
             "join" => Some((Builtin::Join, Ty::Text)),
             "round" => Some((Builtin::Round, Ty::Num)),
             "lower_first" => Some((Builtin::LowerFirst, Ty::Text)),
+            "sentences" => Some((Builtin::Sentences, Ty::Text)),
             _ => None,
         };
         if let Some((b, ty)) = builtin {
@@ -1322,7 +1368,9 @@ impl Checker {
                 let t = &cargs[0].1;
                 let ok = match b {
                     Builtin::Known => true,
-                    Builtin::Len | Builtin::Join => matches!(t, Ty::List(_) | Ty::Null),
+                    Builtin::Len | Builtin::Join | Builtin::Sentences => {
+                        matches!(t, Ty::List(_) | Ty::Null)
+                    }
                     Builtin::Round => t.fits(&Ty::Num),
                     Builtin::LowerFirst => t.fits(&Ty::Text),
                 };
@@ -1397,7 +1445,8 @@ impl Checker {
                 (CExpr::Bind(binds, Box::new(body)), bty)
             }
             _ => {
-                let mut names: Vec<&str> = vec!["known", "len", "join", "round", "lower_first"];
+                let mut names: Vec<&str> =
+                    vec!["known", "len", "join", "round", "lower_first", "sentences"];
                 let defs: Vec<String> = self.def_sigs.iter().map(|d| d.0.clone()).collect();
                 names.extend(defs.iter().map(String::as_str));
                 let mut d = err(
@@ -1427,6 +1476,11 @@ impl Checker {
             (
                 CExpr::Criteria,
                 Ty::List(Box::new(Ty::Record(self.criteria_rec.clone()))),
+            )
+        } else if head == "levers" && scope.ctx == Ctx::Placement {
+            (
+                CExpr::Levers,
+                Ty::List(Box::new(Ty::Record(self.levers_rec.clone()))),
             )
         } else if let Some(g) = self.globals.get(head).cloned() {
             match g {
@@ -1518,7 +1572,7 @@ impl Checker {
                     h
                 };
                 d = d.help(format!("did you mean `{shown}`?"));
-            } else if head == "tier" || head == "criteria" {
+            } else if head == "tier" || head == "criteria" || head == "levers" {
                 d = d.help(format!(
                     "`{head}` is known only in placement, rationale and warn"
                 ));

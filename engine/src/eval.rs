@@ -231,11 +231,12 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
                     sentences.push(display(&result));
                 }
             }
+            CRationale::Paragraph => sentences.push(PARAGRAPH.into()),
         }
     }
     let sentences: Vec<String> = sentences
         .into_iter()
-        .filter(|s| !s.trim().is_empty())
+        .filter(|s| s == PARAGRAPH || !s.trim().is_empty())
         .collect();
 
     // warnings
@@ -330,7 +331,7 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         judgments,
         steps,
         warnings,
-        rationale: sentences.join(" "),
+        rationale: paragraphs(&sentences),
         history_fields,
         sources: Vec::new(),
     };
@@ -560,10 +561,15 @@ impl<'a> Ev<'a> {
                 .first()
                 .map(|r| r.path.clone())
                 .unwrap_or_default();
+            // the finding as written in the facts (`true`, not "yes")
+            let shown = match &found {
+                Value::Bool(b) => b.to_string(),
+                _ => shown,
+            };
             (
                 found,
                 Source::Found,
-                format!("reviewer finding: {what} is {shown}"),
+                format!("reviewer finding: {what} = {shown}"),
             )
         } else {
             match self.body(&jd.body) {
@@ -909,6 +915,29 @@ impl<'a> Ev<'a> {
                 Some(t) => Value::Text(t.clone()),
                 None => Value::Unknown,
             },
+            CExpr::Levers => Value::List(Rc::new(
+                self.pack
+                    .levers
+                    .iter()
+                    .map(|l| {
+                        Value::Rec(Rc::new(vec![
+                            Value::Text(l.name.as_str().into()),
+                            Value::Text(l.meta.title.as_deref().unwrap_or(&l.name).into()),
+                            Value::Text(l.meta.pillar.as_deref().unwrap_or("").into()),
+                            match &l.recommend {
+                                Some(r) => Value::Text(r.as_str().into()),
+                                None => Value::Unknown,
+                            },
+                            Value::List(Rc::new(
+                                l.fixes
+                                    .iter()
+                                    .map(|f| Value::Text(f.as_str().into()))
+                                    .collect(),
+                            )),
+                        ]))
+                    })
+                    .collect(),
+            )),
             CExpr::Criteria => {
                 // built on first use, once every criterion is decided
                 if !self.criteria_done {
@@ -1042,6 +1071,7 @@ impl<'a> Ev<'a> {
                 }
                 ensure(fr, *slot);
                 let mut acc: Option<f64> = None;
+                let mut collected: Vec<Value<'a>> = vec![];
                 for item in items(&l) {
                     fr[*slot] = item;
                     let keep = match filter {
@@ -1057,6 +1087,10 @@ impl<'a> Ev<'a> {
                     if *kind == AggKind::First {
                         return v;
                     }
+                    if *kind == AggKind::Collect {
+                        collected.push(v);
+                        continue;
+                    }
                     let Value::Num(n) = v else {
                         return Value::Unknown;
                     };
@@ -1066,6 +1100,9 @@ impl<'a> Ev<'a> {
                         (AggKind::Min, Some(a)) => a.min(n),
                         (_, Some(a)) => a + n,
                     });
+                }
+                if *kind == AggKind::Collect {
+                    return Value::List(Rc::new(collected));
                 }
                 match (kind, acc) {
                     (_, Some(a)) => Value::Num(a),
@@ -1089,6 +1126,23 @@ impl<'a> Ev<'a> {
                         other => {
                             let parts: Vec<String> = items(&other).iter().map(display).collect();
                             Value::Text(join_words(&parts).into())
+                        }
+                    },
+                    Builtin::Sentences => match v {
+                        Value::Unknown => Value::Unknown,
+                        other => {
+                            let mut parts: Vec<String> = vec![];
+                            for p in items(&other) {
+                                if matches!(p, Value::Unknown) {
+                                    continue;
+                                }
+                                let s = display(&p);
+                                // each text once, in first-seen order
+                                if !s.trim().is_empty() && !parts.contains(&s) {
+                                    parts.push(s);
+                                }
+                            }
+                            Value::Text(parts.join(" ").into())
                         }
                     },
                     Builtin::Round => match v {
@@ -1380,4 +1434,28 @@ fn decide_ev(pack: &RulePack, facts: &Facts, history: bool) -> (Decision, Vec<(S
         },
         fields,
     )
+}
+
+/// The draft from its sentences: joined by spaces, with a blank line where a
+/// `paragraph` stands; empty paragraphs are dropped.
+/// Marks a `paragraph` among the sentences (U+2029 PARAGRAPH SEPARATOR).
+const PARAGRAPH: &str = "\u{2029}";
+
+fn paragraphs(sentences: &[String]) -> String {
+    let mut out: Vec<String> = vec![];
+    let mut cur: Vec<&str> = vec![];
+    for s in sentences {
+        if s == PARAGRAPH {
+            if !cur.is_empty() {
+                out.push(cur.join(" "));
+                cur.clear();
+            }
+        } else {
+            cur.push(s.as_str());
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur.join(" "));
+    }
+    out.join("\n\n")
 }

@@ -209,7 +209,12 @@ pub fn text(a: &Assessment) -> String {
         }
     }
     out.push_str("\nDraft rationale\n");
-    out.push_str(&columns("  ", &a.rationale, 100));
+    for (i, p) in a.rationale.split("\n\n").enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&columns("  ", p, 100));
+    }
     if !a.sources.is_empty() {
         out.push_str("\nSources\n");
         let w = a.sources.iter().map(|s| s.id.len()).max().unwrap_or(4);
@@ -312,7 +317,8 @@ pub fn markdown(a: &Assessment) -> String {
             out.push_str(&format!("- {w}\n"));
         }
     }
-    out.push_str(&format!("\n### Draft rationale\n\n> {}\n", a.rationale));
+    // plain paragraphs, ready to paste into a draft
+    out.push_str(&format!("\n### Draft rationale\n\n{}\n", a.rationale));
     if !a.sources.is_empty() {
         out.push_str("\n### Sources\n\n");
         for s in &a.sources {

@@ -201,7 +201,8 @@ fn walk<'a>(e: &'a CExpr, f: &mut impl FnMut(&'a CExpr)) {
         | CExpr::Judgment(_)
         | CExpr::Is(..)
         | CExpr::Tier
-        | CExpr::Criteria => {}
+        | CExpr::Criteria
+        | CExpr::Levers => {}
         CExpr::Field(x, ..) | CExpr::Not(x) | CExpr::Neg(x) => walk(x, f),
         CExpr::Def(_, args) | CExpr::Call(_, args) | CExpr::List(args) => {
             for a in args {
@@ -257,7 +258,8 @@ fn walk_mut(e: &mut CExpr, f: &mut impl FnMut(&mut CExpr)) {
         | CExpr::Judgment(_)
         | CExpr::Is(..)
         | CExpr::Tier
-        | CExpr::Criteria => {}
+        | CExpr::Criteria
+        | CExpr::Levers => {}
         CExpr::Field(x, ..) | CExpr::Not(x) | CExpr::Neg(x) => walk_mut(x, f),
         CExpr::Def(_, args) | CExpr::Call(_, args) | CExpr::List(args) => {
             for a in args {

@@ -119,6 +119,8 @@ pub enum Builtin {
     Round,
     /// The text with its first letter in lower case (to continue a sentence).
     LowerFirst,
+    /// The texts of a list joined by spaces (sentences into a paragraph).
+    Sentences,
 }
 
 /// A constant value of a parameter or literal.
@@ -149,6 +151,8 @@ pub enum CExpr {
     Tier,
     /// The evaluated criteria as records {id, title, outcome, pillar}.
     Criteria,
+    /// The pack's levers as records {name, title, pillar, recommend, fixes}.
+    Levers,
     /// A number written in the rules, with its span (mutation testing
     /// moves it; see `mutants`).
     Num(f64, Span),
@@ -254,6 +258,8 @@ pub struct CStep {
 pub enum CRationale {
     Say(CExpr, Option<CExpr>, usize),
     Choose(Body),
+    /// A paragraph break in the draft.
+    Paragraph,
 }
 
 #[derive(Debug, Clone)]
@@ -279,6 +285,9 @@ pub struct CLever {
     /// The recommendation sentence, in the report's style.
     pub recommend: Option<String>,
     pub sets: Vec<(Vec<PathSeg>, Const, String)>,
+    /// The criteria whose outcome the facts it sets can change (what they
+    /// read), in pack order.
+    pub fixes: Vec<String>,
 }
 
 /// A public source declared by the pack (`source ID { … }`). Every `cites`
@@ -331,6 +340,8 @@ pub struct RulePack {
     pub tier_rank_def: Option<usize>,
     /// The record type of one entry of the builtin `criteria` list.
     pub criteria_rec: Rc<RecTy>,
+    /// The record type of one entry of the builtin `levers` list.
+    pub levers_rec: Rc<RecTy>,
 }
 
 impl RulePack {

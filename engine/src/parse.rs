@@ -351,6 +351,7 @@ impl Builder {
                             let bs = c.into_inner().map(|b| self.branch(b)).collect();
                             out.rationale.push(RationaleItem::Choose(bs));
                         }
+                        Rule::paragraph => out.rationale.push(RationaleItem::Paragraph),
                         _ => {}
                     }
                 }
@@ -818,6 +819,7 @@ impl Builder {
                     Some("min") => AggKind::Min,
                     Some("sum") => AggKind::Sum,
                     Some("first") => AggKind::First,
+                    Some("collect") => AggKind::Collect,
                     _ => AggKind::Max,
                 };
                 let value = it

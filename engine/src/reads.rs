@@ -143,6 +143,7 @@ impl ReadMap {
                     rationale.extend(r.decides);
                     rationale.extend(r.words);
                 }
+                CRationale::Paragraph => {}
             }
         }
         readers.push((
@@ -347,7 +348,8 @@ impl Walker<'_> {
             | CExpr::Judgment(_)
             | CExpr::Is(..)
             | CExpr::Tier
-            | CExpr::Criteria => vec![],
+            | CExpr::Criteria
+            | CExpr::Levers => vec![],
             CExpr::Template(parts) => {
                 for p in parts.iter() {
                     if let CPart::Expr(x) = p {

@@ -77,9 +77,22 @@ fn delta_text(d: &Delta, changes: &[String], note: Option<&str>) -> String {
         }
     }
     if d.rationale.iter().any(|(k, _)| *k != ' ') {
-        out.push_str("\nRationale (- before, + after)\n");
+        // only the sentences that change; "…" stands for unchanged ones
+        out.push_str("\nRationale (- before, + after; … unchanged sentences)\n");
+        let mut skipped = false;
         for (k, s) in &d.rationale {
+            if *k == ' ' {
+                skipped = true;
+                continue;
+            }
+            if skipped {
+                out.push_str("  …\n");
+                skipped = false;
+            }
             out.push_str(&format!("  {k} {s}\n"));
+        }
+        if skipped {
+            out.push_str("  …\n");
         }
     } else {
         out.push_str("\nThe rationale does not change.\n");

@@ -228,20 +228,28 @@ fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
-/// Splits a rationale into sentences (at ". " and "; therefore").
+/// Splits a rationale into sentences: at a full stop followed by a space,
+/// a line break or the end, at paragraph breaks, and before each "• "
+/// recommendation.
 pub fn sentences(text: &str) -> Vec<String> {
     let mut out = vec![];
-    let mut cur = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        cur.push(*c);
-        if *c == '.' && chars.get(i + 1).is_none_or(|n| *n == ' ') {
-            out.push(cur.trim().to_string());
-            cur.clear();
+    for para in text.split("\n\n") {
+        let mut cur = String::new();
+        let chars: Vec<char> = para.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            if *c == '•' && !cur.trim().is_empty() {
+                out.push(cur.trim().to_string());
+                cur.clear();
+            }
+            cur.push(*c);
+            if *c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) {
+                out.push(cur.trim().to_string());
+                cur.clear();
+            }
         }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_string());
+        if !cur.trim().is_empty() {
+            out.push(cur.trim().to_string());
+        }
     }
     out
 }
