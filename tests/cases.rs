@@ -150,3 +150,32 @@ fn every_loading_path_derives_history_from_earlier_years() {
     let years: Vec<(f64, &str)> = history.iter().map(|h| (h.year, h.tier.as_str())).collect();
     assert_eq!(years, [(2021.0, "2WL"), (2022.0, "2WL")]);
 }
+
+/// A snapshot whose case file was renamed or removed would linger with an
+/// old answer in it: every assessment snapshot must belong to a case file.
+#[test]
+fn every_assessment_snapshot_belongs_to_a_case() {
+    let dir = root().join("tests/snapshots");
+    let mut orphans = vec![];
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).expect("tests/snapshots") {
+        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("cases__assessment_snapshots@") else {
+            continue;
+        };
+        let Some(rel) = rest.strip_suffix(".snap") else {
+            continue;
+        };
+        seen += 1;
+        let path = root().join("cases").join(rel.replace("__", "/"));
+        if !path.is_file() {
+            orphans.push(name);
+        }
+    }
+    assert!(seen > 100, "assessment snapshots: {seen}");
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a case:\n{}",
+        orphans.join("\n")
+    );
+}
