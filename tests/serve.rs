@@ -489,3 +489,23 @@ fn only_known_methods_and_paths_answer() {
         assert!(src.starts_with('/'), "a script from elsewhere: {src}");
     }
 }
+
+#[test]
+fn the_api_example_in_docs_workbench_is_what_the_server_answers() {
+    let doc = std::fs::read_to_string(root().join("docs/workbench.md")).expect("docs/workbench.md");
+    let body = "country: X\nyear: 2017\nlaw:\n  prohibits_sex_trafficing: true\n";
+    assert!(
+        doc.contains(&format!("printf '{}'", body.replace('\n', "\\n"))),
+        "the example's command changed"
+    );
+    let shown = doc
+        .split("```json\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a json block");
+    let shown: serde_json::Value = serde_json::from_str(shown).expect("the block is JSON");
+    let s = Served::repo();
+    let a = s.post("/api/assess", body.as_bytes());
+    assert_eq!(a.status, 400);
+    assert_eq!(a.json(), shown);
+}

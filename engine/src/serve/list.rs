@@ -144,8 +144,9 @@ fn table(rows: &[&Row], total: usize) -> String {
             None => "<span class=\"agree none\">no report tier</span>",
         };
         s.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"{href}\">{}</a></th><td>{}</td>\
-             <td data-tier=\"{}\">{}</td><td>{}</td><td>{agree}</td><td><code>{}</code></td></tr>\n",
+            "<tr><th scope=\"row\"><a href=\"{href}\">{}</a></th><td data-label=\"Edition\">{}</td>\
+             <td data-label=\"Recommended\" data-tier=\"{}\">{}</td><td data-label=\"Report\">{}</td>\
+             <td>{agree}</td><td><code>{}</code></td></tr>\n",
             esc(if r.country.is_empty() { file_stem(&r.file) } else { &r.country }),
             esc(&r.edition()),
             esc(r.tier_code()),
