@@ -509,3 +509,38 @@ fn the_api_example_in_docs_workbench_is_what_the_server_answers() {
     assert_eq!(a.status, 400);
     assert_eq!(a.json(), shown);
 }
+
+#[test]
+fn a_rule_edit_shows_on_the_next_page_load() {
+    let dir = temp("reload");
+    let pack = dir.join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    for e in std::fs::read_dir(root().join("rules/tvpa"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), pack.join(e.file_name())).unwrap();
+    }
+    let s = Served::start(&root(), &["--rules", pack.to_str().unwrap(), "cases"]);
+    assert_eq!(s.get("/").status, 200);
+    // a maintainer breaks a rule file: the pages show the diagnostics
+    let file = pack.join("00-pack.rules");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{good}\ncriterion broken {{\n")).unwrap();
+    let a = s.get("/");
+    assert_eq!(a.status, 500);
+    assert!(
+        a.text().contains("The rule pack does not load"),
+        "{}",
+        a.text()
+    );
+    assert!(a.text().contains("00-pack.rules"));
+    let a = s.post("/api/assess", &read(JAMAICA));
+    assert_eq!(a.status, 500);
+    assert_eq!(a.json()["diagnostics"][0]["severity"], "error");
+    // and the fix shows as soon
+    std::fs::write(&file, good).unwrap();
+    assert_eq!(s.get("/").status, 200);
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}

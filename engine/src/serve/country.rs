@@ -42,9 +42,10 @@ pub fn page_for(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     let mut main = format!(
         "<div class=\"country\" data-case=\"{}\">\n<div class=\"head\">\n\
          <h1>{} <span class=\"edition\">{} edition</span></h1>\n\
-         <p class=\"meta\">File <code>{}</code> · rule pack <code>{}</code> · \
-         <a href=\"#whatif-h\">What if</a> · <a href=\"#criteria-h\">Criteria</a> · \
-         <a href=\"#rationale-h\">Draft rationale</a></p>\n",
+         <p class=\"meta\">File <code>{}</code> · rule pack <code>{}</code></p>\n\
+         <nav class=\"jump\" aria-label=\"On this page\"><a href=\"#whatif-h\">What if</a> \
+         <a href=\"#criteria-h\">Criteria</a> <a href=\"#judgments-h\">Judgments</a> \
+         <a href=\"#rationale-h\">Draft rationale</a> <a href=\"#sources-h\">Sources</a></nav>\n",
         esc(file),
         esc(&title),
         esc(&year),

@@ -123,7 +123,19 @@ impl Server {
         let mut pack = PackCache::new(self.pack.clone());
         while let Ok(mut rq) = self.http.recv() {
             let resp = match http::read(&mut rq, self.port) {
-                Ok(req) => route(&req, &self.ctx, pack.get()),
+                Ok(req) => {
+                    let pack = pack.get();
+                    // an engine bug answers 500 and leaves the server running
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        route(&req, &self.ctx, pack)
+                    }))
+                    .unwrap_or_else(|_| {
+                        guard::refuse(
+                            500,
+                            "internal error: this is a bug in tiers, please report it",
+                        )
+                    })
+                }
                 Err(refused) => refused,
             };
             http::send(rq, resp);

@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         port: args.port,
         impact: Some(impact),
     })
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .map_err(|e| anyhow::anyhow!("{e} (another port: --port N, or --port 0 for any free one)"))?;
     let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     // one write, and no error if nobody reads it (`tiers serve | head -1`):
     // the server goes on either way
