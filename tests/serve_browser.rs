@@ -246,8 +246,8 @@ fn case_with_a_moving_lever(s: &Served) -> (String, String, String, String) {
         .iter()
         .filter_map(|p| p.strip_prefix(root()).ok().map(|r| r.display().to_string()))
         .collect();
-    // real countries first: the page a reviewer would open
-    files.sort_by_key(|f| (f.contains("edge"), f.clone()));
+    // the placement edge cases first: each is built to sit at one branch
+    files.sort_by_key(|f| (!f.contains("edge/placement"), f.clone()));
     for f in files {
         for l in &pack.levers {
             let body = json!({"case": f, "levers": [l.name]}).to_string();
@@ -339,9 +339,40 @@ fn a_reviewer_opens_a_country_toggles_a_lever_and_downloads_the_draft() {
         b.js("return document.getElementById('tier-whatif').hidden") == Json::Bool(true)
     });
 
+    // a fact changed in its typed control moves a criterion too
+    b.go(&s.url("/case?file=cases/2017/jamaica.yaml"));
+    b.wait("the Jamaica page", |b| b.find("#whatif-form").is_some());
+    for i in 0..2 {
+        let sel = format!("select[data-path='law.provisions[{i}].fine']");
+        assert_eq!(
+            b.js(&format!("return document.querySelector(\"{sel}\").value")),
+            "alternative"
+        );
+        b.js(&format!(
+            "var s = document.querySelector(\"{sel}\"); s.value = 'cumulative'; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ));
+    }
+    b.wait("penalty.commensurate moved", |b| {
+        b.js("return document.querySelector(\"tr[data-criterion='penalty.commensurate']\").classList.contains('moved')")
+            == Json::Bool(true)
+    });
+    assert_eq!(
+        b.text("tr[data-criterion='penalty.commensurate'] td.wi .o"),
+        "met"
+    );
+    assert!(
+        b.find("select.changed-ctl").is_some(),
+        "the changed control is marked"
+    );
+    // back to the original
+    b.click("#whatif-reset");
+    b.wait("back to the original", |b| {
+        b.js("return document.getElementById('tier-whatif').hidden") == Json::Bool(true)
+    });
+
     // the Markdown download is the command's Markdown
-    b.go(&s.url(&format!("/case?file={}", "cases/2017/jamaica.yaml")));
-    b.wait("the Jamaica page", |b| b.find("#download-md").is_some());
+    b.js("window.scrollTo(0, 0)");
     b.click("#download-md");
     let file = b.downloads.join("jamaica-2017.md");
     b.wait("the downloaded Markdown", |_| {

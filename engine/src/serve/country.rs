@@ -209,11 +209,12 @@ fn whatif_aside(pack: &RulePack, facts: &Facts, a: &Assessment, file: &str) -> S
          <label for=\"no-findings\">Ignore the reviewer's findings (objective facts only)</label></div>\n\
          <fieldset class=\"levers\"><legend>Reform levers</legend>\n{levers}</fieldset>\n\
          <fieldset class=\"facts-editor\"><legend>Facts</legend>\n{editor}</fieldset>\n\
-         <div class=\"actions\"><button type=\"reset\" id=\"whatif-reset\">Back to the original</button> \
-         <button type=\"button\" id=\"save-scenario\">Save as scenario file</button></div>\n\
          </form>\n\
+         <div class=\"whatif-bar\"><div class=\"actions\">\
+         <button type=\"reset\" form=\"whatif-form\" id=\"whatif-reset\">Back to the original</button> \
+         <button type=\"button\" id=\"save-scenario\">Save as scenario file</button></div>\n\
          <div id=\"whatif-result\" class=\"result\" aria-live=\"polite\"><p id=\"whatif-summary\">No change yet.</p>\
-         <div id=\"whatif-detail\"></div></div>\n\
+         <div id=\"whatif-detail\"></div></div></div>\n\
          <section aria-labelledby=\"reforms-h\">\n<h3 id=\"reforms-h\">Reform search</h3>\n\
          <form id=\"reforms-form\" data-case=\"{case}\">\n\
          <div class=\"ctl\"><label for=\"reform-target\">Target</label><select id=\"reform-target\" name=\"target\">{targets}</select></div>\n\

@@ -74,6 +74,8 @@
   }
 
   function same(a, b) {
+    // a list not given reads as an empty one
+    if (Array.isArray(a) && b === null) { return a.length === 0; }
     if (Array.isArray(a) && Array.isArray(b)) {
       return JSON.stringify(a.slice().sort()) === JSON.stringify(b.slice().sort());
     }
