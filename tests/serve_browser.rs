@@ -333,6 +333,37 @@ fn a_reviewer_opens_a_country_toggles_a_lever_and_downloads_the_draft() {
         "{}",
         b.text("#whatif-summary")
     );
+    // saved as a scenario file: what the API gives for the same change
+    b.click("#save-scenario");
+    let saved = b.downloads.join(
+        Path::new(&case)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+            + "-",
+    );
+    let found = |b: &Browser| {
+        std::fs::read_dir(&b.downloads)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.to_string_lossy().starts_with(&*saved.to_string_lossy())
+                    && p.to_string_lossy().ends_with("-whatif.yaml")
+            })
+    };
+    b.wait("the saved scenario", |b| found(b).is_some());
+    let yaml = std::fs::read_to_string(found(&b).unwrap()).unwrap();
+    let api = s
+        .post(
+            "/api/scenario",
+            json!({"case": case, "set": [], "levers": [lever], "no_findings": false})
+                .to_string()
+                .as_bytes(),
+        )
+        .json();
+    assert_eq!(yaml, api["yaml"].as_str().unwrap());
+    assert!(yaml.contains("expect:\n  tier: "), "{yaml}");
     // unticking goes back to the original
     b.click(&format!("input[name='lever'][value='{lever}']"));
     b.wait("back to the original", |b| {
