@@ -57,14 +57,23 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 /// the command says.
 fn impact(rules: Option<PathBuf>, paths: Vec<PathBuf>) -> tiers::serve::ImpactFn {
     Box::new(move |base: &str| {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut cmd = std::process::Command::new(exe);
+        // this very binary; if it was rebuilt while serving (the running
+        // file is gone), the one the command line named
+        let exe = std::env::current_exe()
+            .ok()
+            .filter(|p| p.is_file())
+            .map(std::ffi::OsString::from)
+            .or_else(|| std::env::args_os().next())
+            .unwrap_or_else(|| "tiers".into());
+        let mut cmd = std::process::Command::new(&exe);
         cmd.args(["diff", "--format", "json", "--base-rules", base]);
         if let Some(r) = &rules {
             cmd.arg("--rules").arg(r);
         }
         cmd.arg("--").args(&paths);
-        let out = cmd.output().map_err(|e| e.to_string())?;
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run `{} diff`: {e}", exe.to_string_lossy()))?;
         match out.status.code() {
             Some(0 | 3) => serde_json::from_slice(&out.stdout).map_err(|e| e.to_string()),
             _ => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
