@@ -43,7 +43,7 @@ pub fn load_bytes(
     opts: LoadOptions,
 ) -> Result<Facts, Failure> {
     let mut l = Loader::new(opts);
-    let raw = read_raw(pack, path, bytes, opts)?;
+    let raw = read_raw(pack, path, bytes, opts, false)?;
     l.materialize(pack, Path::new(path), &raw, 0, 0)
         .map(|(f, _)| f)
 }
@@ -96,15 +96,18 @@ impl Loader {
         pack: &RulePack,
         path: &Path,
     ) -> Result<(Facts, Vec<HistoryEntry>), Failure> {
-        self.load_depth(pack, path, 0, 0)
+        self.load_depth(pack, path, 0, 0, false)
     }
 
+    /// Loads `path`; `base` when it is a scenario's `base:`, which must be a
+    /// facts file (or another scenario) and is never quoted otherwise.
     fn load_depth(
         &mut self,
         pack: &RulePack,
         path: &Path,
         scenarios: usize,
         years: usize,
+        base: bool,
     ) -> Result<(Facts, Vec<HistoryEntry>), Failure> {
         if let Some(r) = self.done.get(path) {
             return r.clone();
@@ -112,8 +115,11 @@ impl Loader {
         let raw = match self.files.get(path) {
             Some(r) => r.clone(),
             None => {
-                let r = read_file(pack, path, self.opts).map(Rc::new);
-                self.files.insert(path.to_path_buf(), r.clone());
+                let r = read_file(pack, path, self.opts, base).map(Rc::new);
+                // a base that is no facts file is not remembered as a case
+                if !base || r.is_ok() {
+                    self.files.insert(path.to_path_buf(), r.clone());
+                }
                 r
             }
         }?;
@@ -149,15 +155,7 @@ impl Loader {
         if scenarios > 8 {
             return Err(here("scenarios nest more than 8 deep".into()));
         }
-        let base_path = scenario.base.display().to_string();
-        if let Err(e) = std::fs::metadata(&scenario.base) {
-            let mut f = here(format!(
-                "cannot read the scenario's base `{base_path}`: {e}"
-            ));
-            f.diags[0].code = Code::Io;
-            return Err(f);
-        }
-        let (mut f, mut entries) = self.load_depth(pack, &scenario.base, scenarios + 1, years)?;
+        let (mut f, mut entries) = self.load_base(pack, scenario, sources, scenarios, years)?;
         scenario::apply_all(pack, &mut f, &scenario.changes)?;
         f.path = path.display().to_string();
         f.expect = scenario.expect.clone();
@@ -172,6 +170,35 @@ impl Loader {
             entries = stated_history(pack, &f).unwrap_or_default();
         }
         Ok((f, entries))
+    }
+
+    /// Loads a scenario's base: a facts file (or another scenario) by name
+    /// (`.yaml`, `.yml`) and by content (see [`read_raw`]).
+    fn load_base(
+        &mut self,
+        pack: &RulePack,
+        scenario: &scenario::Scenario,
+        sources: &SourceMap,
+        scenarios: usize,
+        years: usize,
+    ) -> Result<(Facts, Vec<HistoryEntry>), Failure> {
+        let is_yaml = scenario
+            .base
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| FACTS_EXTENSIONS.contains(&e));
+        if !is_yaml {
+            let d = Diagnostic::new(
+                Code::BadPath,
+                format!(
+                    "the scenario's base `{}` is not a facts file (its name must end in .yaml or .yml)",
+                    scenario.base.display()
+                ),
+                scenario.base_span,
+            );
+            return Err(Failure::new(sources.clone(), vec![d]));
+        }
+        self.load_depth(pack, &scenario.base, scenarios + 1, years, true)
     }
 
     /// The history of `facts`: stated in the file, or built from the
@@ -216,7 +243,7 @@ impl Loader {
             return Ok(vec![]);
         };
         let file = root.join(last.to_string()).join(name);
-        let (prev_facts, mut entries) = self.load_depth(pack, &file, 0, years + 1)?;
+        let (prev_facts, mut entries) = self.load_depth(pack, &file, 0, years + 1, false)?;
         let (d, fields) = crate::eval::decide_history(pack, &prev_facts);
         // the earlier history records, then the earlier year's own entry
         let mut records = vec![];
@@ -264,19 +291,61 @@ impl Loader {
     }
 }
 
-/// Reads one case file from disk.
-fn read_file(pack: &RulePack, path: &Path, opts: LoadOptions) -> Result<Raw, Failure> {
+/// The base facts of a scenario read with [`read_scenario_file`], with
+/// the checks every scenario's base gets.
+pub fn load_base(
+    pack: &RulePack,
+    scenario: &scenario::Scenario,
+    sources: &SourceMap,
+    opts: LoadOptions,
+) -> Result<Facts, Failure> {
+    Loader::new(opts)
+        .load_base(pack, scenario, sources, 0, 0)
+        .map(|(f, _)| f)
+}
+
+/// Reads a scenario file (`tiers whatif --scenario`) with the checks every
+/// case file gets (regular file, size, text, YAML limits); `Ok(None)` when
+/// the file is no scenario (it has no `base:`). The source map comes back
+/// for diagnostics about the scenario's base.
+pub fn read_scenario_file(
+    pack: &RulePack,
+    path: &Path,
+) -> Result<Option<(scenario::Scenario, SourceMap)>, Failure> {
     let shown = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => read_raw(pack, &shown, &bytes, opts),
+    let mut sources = SourceMap::default();
+    let bytes = crate::io::read_limited(path, facts::MAX_FACTS_FILE).map_err(|e| {
+        let id = sources.add(shown.clone(), "");
+        let d = crate::read_diagnostic(&e, "scenario file", crate::ast::Span::new(id, 0, 0));
+        Failure::new(sources.clone(), vec![d])
+    })?;
+    let id = sources.add(shown, String::from_utf8_lossy(&bytes).into_owned());
+    let text = facts::text_of(&bytes, id, facts::MAX_FACTS_FILE)
+        .map_err(|d| Failure::new(sources.clone(), vec![d]))?;
+    let node = facts::parse_yaml(text, id, &sources)
+        .map_err(|d| Failure::new(sources.clone(), vec![d]))?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match scenario::read_scenario(pack, &sources, id, &node, &dir) {
+        None => Ok(None),
+        Some(Ok(sc)) => Ok(Some((sc, sources))),
+        Some(Err(ds)) => Err(Failure::new(sources, ds)),
+    }
+}
+
+/// Reads one case file from disk ([`crate::io::read_limited`]: regular
+/// files only, at most [`facts::MAX_FACTS_FILE`] bytes read).
+fn read_file(pack: &RulePack, path: &Path, opts: LoadOptions, base: bool) -> Result<Raw, Failure> {
+    let shown = path.display().to_string();
+    match crate::io::read_limited(path, facts::MAX_FACTS_FILE) {
+        Ok(bytes) => read_raw(pack, &shown, &bytes, opts, base),
         Err(e) => {
             let mut sources = SourceMap::default();
             let id = sources.add(shown, "");
             Err(Failure::new(
                 sources,
-                vec![Diagnostic::new(
-                    Code::Io,
-                    format!("cannot read facts file: {e}"),
+                vec![crate::read_diagnostic(
+                    &e,
+                    "facts file",
                     crate::ast::Span::new(id, 0, 0),
                 )],
             ))
@@ -285,15 +354,67 @@ fn read_file(pack: &RulePack, path: &Path, opts: LoadOptions) -> Result<Raw, Fai
 }
 
 /// Parses and checks a case file's bytes: facts, or a scenario.
-fn read_raw(pack: &RulePack, path: &str, bytes: &[u8], opts: LoadOptions) -> Result<Raw, Failure> {
+///
+/// A scenario's `base:` (`base`) must turn out to be a facts file: YAML
+/// text whose top level is a mapping with the pack's required fields (or
+/// a `base:` of its own). Until it does, nothing of it is quoted in
+/// diagnostics, so `base: /etc/shadow` shows no line of that file.
+fn read_raw(
+    pack: &RulePack,
+    path: &str,
+    bytes: &[u8],
+    opts: LoadOptions,
+    base: bool,
+) -> Result<Raw, Failure> {
     let mut sources = SourceMap::default();
     let id = sources.add(path, String::from_utf8_lossy(bytes).into_owned());
+    let not_facts = |mut sources: SourceMap, d: Diagnostic| {
+        sources.hide(id);
+        let d = if base {
+            Diagnostic {
+                message: format!("the scenario's base is not a facts file: {}", d.message),
+                help: Some(
+                    "`base:` names the facts file (YAML, with `country:` and `year:`) that the scenario changes"
+                        .into(),
+                ),
+                ..d
+            }
+        } else {
+            d
+        };
+        Failure::new(sources, vec![d])
+    };
     let text = match facts::text_of(bytes, id, facts::MAX_FACTS_FILE) {
         Ok(t) => t,
+        Err(d) if base => return Err(not_facts(sources, d)),
         Err(d) => return Err(Failure::new(sources, vec![d])),
     };
-    let node = facts::parse_yaml(text, id, &sources)
-        .map_err(|d| Failure::new(sources.clone(), vec![d]))?;
+    let node = match facts::parse_yaml(text, id, &sources) {
+        Ok(n) => n,
+        Err(d) if base => {
+            let d = Diagnostic::new(d.code, "it does not parse as YAML".into(), d.span);
+            return Err(not_facts(sources, d));
+        }
+        Err(d) => return Err(Failure::new(sources, vec![d])),
+    };
+    if base && !looks_like_facts(pack, &node) {
+        let required: Vec<String> = pack
+            .root
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        let d = Diagnostic::new(
+            Code::WrongType,
+            format!(
+                "its top level is not a mapping with {}",
+                required.join(" and ")
+            ),
+            crate::ast::Span::new(id, 0, 0),
+        );
+        return Err(not_facts(sources, d));
+    }
     let dir = Path::new(path)
         .parent()
         .map(Path::to_path_buf)
@@ -315,6 +436,26 @@ fn read_raw(pack: &RulePack, path: &str, bytes: &[u8], opts: LoadOptions) -> Res
         }
         Err(ds) => Err(Failure::new(sources, ds)),
     }
+}
+
+/// Whether a parsed file is a facts file (a mapping with every required
+/// top-level field) or a scenario (a mapping with `base`).
+fn looks_like_facts(pack: &RulePack, node: &serde_saphyr::Spanned<facts::YNode>) -> bool {
+    let facts::YNode::Map(entries) = &node.value else {
+        return false;
+    };
+    let has = |name: &str| {
+        entries
+            .iter()
+            .any(|(k, _)| matches!(&k.value, facts::YNode::Str(s) if s == name))
+    };
+    has("base")
+        || pack
+            .root
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .all(|f| has(&f.name))
 }
 
 /// The history the facts state, if they state one (a list, even empty).
@@ -371,28 +512,15 @@ pub fn drop_findings(pack: &RulePack, f: &mut Facts) {
     }
 }
 
-/// Every `*.yaml` / `*.yml` file under the given paths, sorted.
+/// Every `*.yaml` / `*.yml` file under the given paths, sorted (one walk
+/// for every command: [`crate::io::walk`], which follows no directory
+/// symlink and visits each directory once).
 pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = vec![];
-    for p in paths {
-        walk(p, &mut out);
-    }
-    out.sort();
-    out.dedup();
-    out
+    crate::io::walk(paths, FACTS_EXTENSIONS)
 }
 
-fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-    if p.is_dir() {
-        if let Ok(rd) = std::fs::read_dir(p) {
-            for e in rd.flatten() {
-                walk(&e.path(), out);
-            }
-        }
-    } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") || !p.exists() {
-        out.push(p.to_path_buf());
-    }
-}
+/// The extensions of facts and scenario files.
+pub const FACTS_EXTENSIONS: &[&str] = &["yaml", "yml"];
 
 /// What `expect.tier` says of a placement that decided no tier.
 pub const UNDECIDED: &str = "undecided";

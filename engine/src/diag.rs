@@ -2,6 +2,7 @@
 //! file and an optional help. Every code is listed in docs/diagnostics.md.
 
 use crate::ast::Span;
+use crate::escape;
 use std::fmt;
 
 macro_rules! codes {
@@ -124,27 +125,70 @@ impl miette::Diagnostic for Diagnostic {
 /// The texts behind the spans: rule files and facts files alike.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Vec<(String, String)>,
+    files: Vec<SourceFile>,
 }
+
+#[derive(Debug, Clone)]
+struct SourceFile {
+    path: String,
+    text: String,
+    /// The byte offset where each line starts (computed once, so that
+    /// finding the line of a span is a binary search, not a scan).
+    lines: Vec<u32>,
+    /// Whether rendering may quote the file's lines (see [`SourceMap::hide`]).
+    hidden: bool,
+}
+
+/// The widest source excerpt a diagnostic shows, in characters.
+const SHOWN: usize = 160;
 
 impl SourceMap {
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> u32 {
-        self.files.push((path.into(), text.into()));
+        let text = text.into();
+        let mut lines = vec![0u32];
+        lines.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| (i + 1) as u32),
+        );
+        self.files.push(SourceFile {
+            path: path.into(),
+            text,
+            lines,
+            hidden: false,
+        });
         (self.files.len() - 1) as u32
+    }
+
+    /// Never quote the lines of `file` in rendered diagnostics (a file that
+    /// turned out not to be what it was meant to be, such as a scenario's
+    /// `base:` that is no facts file).
+    pub fn hide(&mut self, file: u32) {
+        if let Some(f) = self.files.get_mut(file as usize) {
+            f.hidden = true;
+        }
     }
 
     pub fn path(&self, file: u32) -> &str {
         self.files
             .get(file as usize)
-            .map(|f| f.0.as_str())
+            .map(|f| f.path.as_str())
             .unwrap_or("<unknown>")
     }
 
     pub fn text(&self, file: u32) -> &str {
         self.files
             .get(file as usize)
-            .map(|f| f.1.as_str())
+            .map(|f| f.text.as_str())
             .unwrap_or("")
+    }
+
+    fn line_starts(&self, file: u32) -> &[u32] {
+        self.files
+            .get(file as usize)
+            .map(|f| f.lines.as_slice())
+            .unwrap_or(&[0])
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -155,9 +199,9 @@ impl SourceMap {
             .rev()
             .find(|o| text.is_char_boundary(*o))
             .unwrap_or(0);
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let starts = self.line_starts(file);
+        let line = starts.partition_point(|s| (*s as usize) <= offset).max(1);
+        let line_start = starts[line - 1] as usize;
         let col = text[line_start..offset].chars().count() + 1;
         (line, col)
     }
@@ -165,20 +209,27 @@ impl SourceMap {
     /// Byte offset of a 1-based line and column.
     pub fn offset(&self, file: u32, line: usize, col: usize) -> usize {
         let text = self.text(file);
-        let mut start = 0;
-        for _ in 1..line.max(1) {
-            match text[start..].find('\n') {
-                Some(i) => start += i + 1,
-                None => return text.len(),
-            }
-        }
+        let starts = self.line_starts(file);
+        let Some(start) = starts.get(line.max(1) - 1).map(|s| *s as usize) else {
+            return text.len();
+        };
         let line_text = &text[start..];
+        let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
         start
             + line_text
                 .char_indices()
                 .nth(col.saturating_sub(1))
                 .map(|(i, _)| i)
                 .unwrap_or(line_text.len())
+    }
+
+    /// The text of a 1-based line, without its line break.
+    fn line_text(&self, file: u32, line: usize) -> Option<&str> {
+        let text = self.text(file);
+        let start = *self.line_starts(file).get(line.checked_sub(1)?)? as usize;
+        let rest = text.get(start..)?;
+        let end = rest.find('\n').unwrap_or(rest.len());
+        Some(rest[..end].trim_end_matches('\r'))
     }
 
     /// `path:line:col`
@@ -188,19 +239,42 @@ impl SourceMap {
     }
 
     /// Renders a diagnostic the way compilers do: header, location, the
-    /// source line with a caret, and the help.
+    /// source line with a caret, and the help. What comes from the input
+    /// (names, values, paths) is escaped for the terminal; a long line is
+    /// shown as a window of at most 160 characters around the caret.
     pub fn render(&self, d: &Diagnostic) -> String {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{kind}[{}]: {}\n", d.code.as_str(), d.message);
+        let mut out = format!(
+            "{kind}[{}]: {}\n",
+            d.code.as_str(),
+            escape::terminal_line(&d.message)
+        );
         let (line, col) = self.line_col(d.span.file, d.span.start);
-        out.push_str(&format!("  --> {}:{line}:{col}\n", self.path(d.span.file)));
-        let text = self.text(d.span.file);
-        if let Some(src_line) = text.lines().nth(line.saturating_sub(1)) {
-            let shown: String = src_line.chars().take(160).collect();
-            if !shown.trim().is_empty() && is_printable(&shown) {
+        out.push_str(&format!(
+            "  --> {}:{line}:{col}\n",
+            escape::terminal_line(self.path(d.span.file))
+        ));
+        let hidden = self
+            .files
+            .get(d.span.file as usize)
+            .is_none_or(|f| f.hidden);
+        if let Some(src_line) = self.line_text(d.span.file, line).filter(|_| !hidden) {
+            let chars: Vec<char> = src_line.chars().collect();
+            // a window of the line that holds the caret
+            let from = if col <= SHOWN {
+                0
+            } else {
+                (col - 1).saturating_sub(SHOWN / 2)
+            };
+            let to = (from + SHOWN).min(chars.len());
+            let shown: String = chars[from.min(to)..to].iter().collect();
+            let printable = !shown.chars().any(escape::is_unsafe);
+            if !shown.trim().is_empty() && printable {
+                let lead = if from > 0 { "…" } else { "" };
+                let tail = if to < chars.len() { "…" } else { "" };
                 let gutter = line.to_string();
                 let pad = " ".repeat(gutter.len());
                 let (end_line, end_col) = self.line_col(d.span.file, d.span.end);
@@ -209,26 +283,24 @@ impl SourceMap {
                 } else {
                     1
                 };
-                let width = width
-                    .min(shown.chars().count().saturating_sub(col - 1))
-                    .max(1);
-                out.push_str(&format!("{pad} |\n{gutter} | {shown}\n"));
+                // the caret, inside the window (a span past the line's end
+                // points just after it)
+                let at = (col - 1).saturating_sub(from).min(to - from.min(to));
+                let width = width.min((to - from.min(to)).saturating_sub(at)).max(1);
+                out.push_str(&format!("{pad} |\n{gutter} | {lead}{shown}{tail}\n"));
                 out.push_str(&format!(
-                    "{pad} | {}{}\n",
-                    " ".repeat(col.saturating_sub(1)),
+                    "{pad} | {}{}{}\n",
+                    " ".repeat(lead.chars().count()),
+                    " ".repeat(at),
                     "^".repeat(width)
                 ));
             }
         }
         if let Some(h) = &d.help {
-            out.push_str(&format!("  = help: {h}\n"));
+            out.push_str(&format!("  = help: {}\n", escape::terminal_line(h)));
         }
         out
     }
-}
-
-fn is_printable(s: &str) -> bool {
-    s.chars().all(|c| !c.is_control() || c == '\t')
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be

@@ -258,45 +258,165 @@ fn parse_yaml_here(text: &str) -> Result<Spanned<YNode>, serde_saphyr::Error> {
 }
 
 fn yaml_diagnostic(e: serde_saphyr::Error, file: u32, sources: &SourceMap) -> Diagnostic {
-    let (span, msg) = match e.location() {
-        Some(loc) => {
+    let span = match e.location() {
+        Some(loc) if loc.line() > 0 => {
             let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
-            (
-                Span::new(file, off, off + 1),
-                e.without_snippet().to_string(),
-            )
+            Span::new(file, off, off + 1)
         }
-        None => (Span::new(file, 0, 0), e.to_string()),
+        _ => Span::new(file, 0, 0),
     };
-    let msg = first_line(&msg);
-    let lower = msg.to_lowercase();
-    let msg = match msg.strip_prefix("duplicate mapping key: ") {
-        Some(rest) => format!(
-            "duplicate key `{}`",
-            rest.split(',').next().unwrap_or(rest).trim()
-        ),
-        None => msg,
-    };
-    let code = if lower.contains("non-finite") {
-        Code::BadValue
-    } else if lower.contains("duplicate") {
-        Code::DuplicateKey
-    } else if lower.contains("budget")
-        || lower.contains("limit")
-        || lower.contains("depth")
-        || lower.contains("alias")
-    {
-        Code::YamlLimit
-    } else {
-        Code::YamlSyntax
-    };
+    let (code, msg, help) = yaml_words(&e);
     let d = Diagnostic::new(code, msg, span);
-    if code == Code::YamlLimit {
-        d.help(format!(
+    match help {
+        Some(h) => d.help(h),
+        None => d,
+    }
+}
+
+/// The YAML library's error in this project's words: a code, a whole
+/// lowercase sentence, and a help (never the library's API names or debug
+/// output).
+fn yaml_words(e: &serde_saphyr::Error) -> (Code, String, Option<String>) {
+    use serde_saphyr::budget::BudgetBreach as B;
+    use serde_saphyr::Error as E;
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    let limits = || {
+        Some(format!(
             "anchors, aliases or nesting go beyond the loader's limits ({MAX_YAML_DEPTH} levels, 250,000 nodes)"
         ))
+    };
+    let syntax = |m: &str, h: Option<&str>| (Code::YamlSyntax, m.to_string(), h.map(String::from));
+    match e {
+        E::MultipleDocuments { .. }
+        | E::Budget {
+            breach: B::Documents { .. },
+            ..
+        } => syntax(
+            "a second YAML document starts here; a facts file holds one",
+            Some("remove the `---` line (and what follows it), or split the file in two"),
+        ),
+        E::Budget {
+            breach: B::Depth { .. },
+            ..
+        } => (
+            Code::YamlLimit,
+            format!("the YAML nests deeper than {MAX_YAML_DEPTH} levels"),
+            limits(),
+        ),
+        E::Budget {
+            breach: B::Nodes { .. },
+            ..
+        }
+        | E::Budget {
+            breach: B::Events { .. },
+            ..
+        } => (
+            Code::YamlLimit,
+            "the YAML holds more values than the loader accepts".into(),
+            limits(),
+        ),
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => (
+            Code::YamlLimit,
+            "aliases expand too far (a \"YAML bomb\")".into(),
+            limits(),
+        ),
+        E::UnknownAnchor { .. } => syntax(
+            "an alias (`*name`) names no anchor defined before it",
+            Some("define the anchor (`&name`) first, or write the value out"),
+        ),
+        E::RecursiveReferencesRequireWeakTypes { .. } => syntax(
+            "an alias refers to the value that holds it (a recursive anchor)",
+            Some("write the value out instead of the alias"),
+        ),
+        E::DuplicateMappingKey { key, .. } => (
+            Code::DuplicateKey,
+            match key {
+                Some(k) => format!("duplicate key `{}`", clip(k, 60)),
+                None => "duplicate key".into(),
+            },
+            None,
+        ),
+        E::NonFiniteFloat { value, .. } => (
+            Code::BadValue,
+            format!("`{}` is not a finite number", clip(value, 40)),
+            Some("write digits, e.g. `20`, or `null` when not known".into()),
+        ),
+        E::BinaryNotUtf8 { .. } | E::InvalidUtf8Input => (
+            Code::NotText,
+            "a `!!binary` value that is not UTF-8 text".into(),
+            Some("facts hold text: write the text itself, without `!!binary`".into()),
+        ),
+        E::InvalidBinaryBase64 { .. } => syntax(
+            "a `!!binary` value that is not valid base64",
+            Some("write the text itself, without `!!binary`"),
+        ),
+        E::InvalidScalar { .. } | E::TaggedScalarCannotDeserializeIntoString { .. } => syntax(
+            "a value that does not read as its tag (`!!int`, `!!float`, `!!str`...) says",
+            Some("drop the tag, or write a value of that kind"),
+        ),
+        E::UnsupportedTag { tag, .. } => syntax(
+            &format!("the tag `{}` is not supported", clip(tag, 40)),
+            Some("drop the tag"),
+        ),
+        E::MergeValueNotMapOrSeqOfMaps { .. } | E::MergeKeyNotAllowed { .. } => syntax(
+            "a merge key (`<<`) must be followed by a mapping or a list of mappings",
+            None,
+        ),
+        E::Eof { .. } => syntax("the file ends in the middle of a value", None),
+        E::QuotingRequired { .. } => syntax(
+            "this value must be quoted",
+            Some("write it in quotes: `\"...\"`"),
+        ),
+        E::IndentationError {
+            required, actual, ..
+        } => syntax(
+            &format!("this line is indented {actual} spaces where {required} are needed"),
+            None,
+        ),
+        E::UnexpectedSequenceEnd { .. }
+        | E::UnexpectedMappingEnd { .. }
+        | E::ContainerEndMismatch { .. }
+        | E::UnexpectedContainerEndWhileReadingKeyNode { .. }
+        | E::UnexpectedContainerEndWhileSkippingNode { .. } => syntax(
+            "a list or mapping ends where it did not start",
+            Some("check the brackets and the indentation above"),
+        ),
+        // the YAML scanner's own messages ("unclosed quote", "found a tab")
+        // are plain English already
+        E::ExternalMessage { msg, .. } | E::Message { msg, .. } => {
+            let m = first_line(msg);
+            let lower = m.to_lowercase();
+            if lower.contains("duplicate") {
+                (Code::DuplicateKey, m, None)
+            } else if lower.contains("recursion limit") || lower.contains("depth") {
+                (
+                    Code::YamlLimit,
+                    format!("the YAML nests deeper than {MAX_YAML_DEPTH} levels"),
+                    limits(),
+                )
+            } else {
+                (Code::YamlSyntax, m, None)
+            }
+        }
+        _ => syntax("the YAML does not parse here", None),
+    }
+}
+
+/// At most `n` characters of `s`, with `…` when cut.
+pub(crate) fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
     } else {
-        d
+        let mut c: String = s.chars().take(n).collect();
+        c.push('…');
+        c
     }
 }
 

@@ -21,10 +21,12 @@ pub mod builtin;
 pub mod case;
 pub mod check;
 pub mod diag;
+pub mod escape;
 pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod fmt;
+pub mod io;
 pub mod mutants;
 pub mod pack;
 pub mod parse;
@@ -77,27 +79,29 @@ impl std::fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 /// Reads, parses and checks every `*.rules` file of a pack directory (in
-/// name order; the files of a pack are merged).
+/// name order; the files of a pack are merged). Each is read with
+/// [`io::read_limited`]: a file that cannot be read (no permission, a
+/// dangling symlink, a FIFO or device, too large) is an `io` or
+/// `input-too-large` error, never an empty file.
 pub fn load_pack(dir: &Path) -> Result<RulePack, Failure> {
     let mut sources = SourceMap::default();
-    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "rules"))
-            .collect(),
+    let files = match io::list_dir(dir, &["rules"]) {
+        Ok(files) => files,
         Err(e) => {
             let f = sources.add(dir.display().to_string(), "");
             return Err(Failure::new(
                 sources,
                 vec![Diagnostic::new(
                     Code::Io,
-                    format!("cannot read rule pack directory: {e}"),
+                    format!(
+                        "cannot read the rule pack directory: {}",
+                        io::describe_io(&e)
+                    ),
                     ast::Span::new(f, 0, 0),
                 )],
             ));
         }
     };
-    files.sort();
     if files.is_empty() {
         let f = sources.add(dir.display().to_string(), "");
         return Err(Failure::new(
@@ -110,11 +114,44 @@ pub fn load_pack(dir: &Path) -> Result<RulePack, Failure> {
         ));
     }
     let mut texts = vec![];
+    let mut diags = vec![];
     for p in &files {
-        let bytes = std::fs::read(p).unwrap_or_default();
-        texts.push((p.display().to_string(), bytes));
+        let shown = p.display().to_string();
+        match io::read_limited(p, parse::MAX_RULE_FILE) {
+            Ok(bytes) => texts.push((shown, bytes)),
+            Err(e) => {
+                let f = sources.add(shown, "");
+                diags.push(read_diagnostic(&e, "rule file", ast::Span::new(f, 0, 0)));
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Failure::new(sources, diags));
     }
     load_pack_from(texts)
+}
+
+/// The diagnostic for a file that [`io::read_limited`] refused; `what`
+/// names the kind of file ("rule file", "facts file").
+pub fn read_diagnostic(e: &io::ReadError, what: &str, at: ast::Span) -> Diagnostic {
+    match e {
+        io::ReadError::TooLarge { limit } => Diagnostic::new(
+            Code::InputTooLarge,
+            format!("{what} is larger than the limit of {limit} bytes"),
+            at,
+        ),
+        io::ReadError::NotRegular(kind) => Diagnostic::new(
+            Code::Io,
+            format!("cannot read the {what}: {kind}, not a regular file"),
+            at,
+        )
+        .help("only regular files (or symlinks to them) are read"),
+        io::ReadError::Io(err) => Diagnostic::new(
+            Code::Io,
+            format!("cannot read the {what}: {}", io::describe_io(err)),
+            at,
+        ),
+    }
 }
 
 /// Parses and checks a pack from (path, bytes) pairs.

@@ -168,6 +168,8 @@ pub fn apply_all(pack: &RulePack, facts: &mut Facts, changes: &[Change]) -> Resu
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub base: PathBuf,
+    /// Where the scenario file names its base.
+    pub base_span: Span,
     pub note: Option<String>,
     pub changes: Vec<Change>,
     /// The scenario's own `expect:` (the base file's does not carry over).
@@ -194,13 +196,17 @@ pub fn read_scenario(
     }
     let mut diags = vec![];
     let mut base = None;
+    let mut base_span = Span::new(file, 0, 0);
     let mut note = None;
     let mut changes = vec![];
     let mut expect_node = None;
     for (k, v) in entries {
         match key(k).as_str() {
             "base" => match &v.value {
-                YNode::Str(s) => base = Some(dir.join(s)),
+                YNode::Str(s) => {
+                    base = Some(dir.join(s));
+                    base_span = facts::node_span(sources, file, v);
+                }
                 _ => diags.push(Diagnostic::new(
                     Code::WrongType,
                     "`base` must be the path of a facts file".into(),
@@ -314,6 +320,7 @@ pub fn read_scenario(
     }
     Some(Ok(Scenario {
         base,
+        base_span,
         note,
         changes,
         expect,

@@ -1,5 +1,4 @@
 use crate::Exit;
-use std::io::Write;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
 use tiers::explain::{self, Format};
@@ -55,17 +54,22 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         no_findings: args.no_findings,
     };
     // directories expand to their facts files; files keep the order given
-    let files: Vec<PathBuf> = args
-        .files
-        .iter()
-        .flat_map(|f| {
-            if f.is_dir() {
-                case::collect(std::slice::from_ref(f))
-            } else {
-                vec![f.clone()]
+    let mut files: Vec<PathBuf> = vec![];
+    for f in &args.files {
+        if f.is_dir() {
+            let found = case::collect(std::slice::from_ref(f));
+            if found.is_empty() {
+                errln!(
+                    "error: no facts files (*.yaml, *.yml) in the directory {}",
+                    f.display()
+                );
+                return Ok(Exit::Failed);
             }
-        })
-        .collect();
+            files.extend(found);
+        } else {
+            files.push(f.clone());
+        }
+    }
     let job = Job {
         format: args.format,
         history: args.history,
@@ -83,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         match r {
             Ok(piece) => rendered.push(piece),
             Err(msg) => {
-                eprint!("{msg}");
+                crate::diagnostics(&msg);
                 failed = true;
             }
         }
@@ -116,10 +120,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             .collect::<Vec<_>>()
             .join("\n"),
     };
+    // text and Markdown are escaped for the terminal wherever they go; JSON is exact
+    let out = match args.format {
+        Fmt::Json => out,
+        Fmt::Text | Fmt::Md => tiers::escape::terminal(&out).into_owned(),
+    };
     match &args.output {
-        Some(path) => crate::write_atomic(path, out.as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+        Some(path) => crate::write_atomic(path, out.as_bytes())?,
+        None => crate::emit_raw(&out),
     }
     Ok(Exit::Ok)
 }

@@ -12,7 +12,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     match crate::load_pack(&args.rules) {
         Ok(pack) => {
-            println!(
+            outln!(
                 "{}: ok ({} criteria, {} judgments, {} placement steps, {} parameters, {} levers)",
                 crate::PackSource::of(&args.rules).name(),
                 pack.criteria.len(),

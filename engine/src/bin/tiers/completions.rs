@@ -15,6 +15,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // closed pipe), and a failed write here is a plain error
     let mut script = vec![];
     clap_complete::generate(args.shell, &mut cmd, "tiers", &mut script);
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+    crate::emit_raw(&String::from_utf8_lossy(&script));
     Ok(Exit::Ok)
 }

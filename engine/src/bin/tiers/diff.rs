@@ -1,6 +1,5 @@
 use crate::assess::Fmt;
 use crate::{Exit, PackSource};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use tiers::case::{self, LoadOptions};
 
@@ -40,8 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let base = match base {
         Ok(p) => p,
         Err(f) => {
-            eprint!("{}", f.render());
-            eprintln!("error: the base rule pack does not check");
+            crate::diagnostics(&f.render());
+            errln!("error: the base rule pack does not check");
             return Ok(Exit::Failed);
         }
     };
@@ -52,6 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let paths = crate::case_paths(args.paths);
     let mut rows = vec![];
     let mut total = 0;
+    let mut unloadable = 0;
     // one loader a pack: each derives the history of multi-year cases
     // under its own rules
     let (mut base_cases, mut new_cases) = (
@@ -64,6 +64,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let (b, n) = (base_cases.load(&base, &file), new_cases.load(&new, &file));
         let (b, n) = match (b, n) {
             (Ok((b, _)), Ok((n, _))) => (tiers::evaluate(&base, &b), tiers::evaluate(&new, &n)),
+            (Err(_), Err(f)) => {
+                // a case that loads under neither pack is bad input, not "unchanged"
+                crate::diagnostics(&f.render());
+                unloadable += 1;
+                continue;
+            }
             (b, n) => {
                 if b.is_ok() != n.is_ok() {
                     let which = if b.is_ok() { "new" } else { "base" };
@@ -112,8 +118,26 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             });
         }
     }
+    if unloadable > 0 {
+        errln!("error: {unloadable} of {total} cases do not load under either rule pack; nothing compared");
+        return Ok(Exit::Failed);
+    }
+    if total == 0 {
+        errln!(
+            "error: no facts files (*.yaml, *.yml) under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(Exit::Failed);
+    }
     let out = render(&rows, total, &args.base_rules, &source.name(), args.format);
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    match args.format {
+        Fmt::Json => crate::emit_raw(&out),
+        _ => crate::emit(&out),
+    }
     Ok(if rows.is_empty() {
         Exit::Ok
     } else {
@@ -159,7 +183,11 @@ fn render(rows: &[Row], total: usize, base: &str, new: &str, format: Fmt) -> Str
                         .iter()
                         .map(|(id, a, b)| format!("`{id}` {a} → {b}"))
                         .collect();
-                    s.push_str(&format!("| {} | {t} | {} |\n", r.case, c.join("<br>")));
+                    s.push_str(&format!(
+                        "| {} | {t} | {} |\n",
+                        tiers::escape::md_inline(&r.case),
+                        c.join("<br>")
+                    ));
                 }
             }
             s
@@ -187,9 +215,17 @@ fn render(rows: &[Row], total: usize, base: &str, new: &str, format: Fmt) -> Str
 
 /// The `*.rules` files of the pack as they were at `rev`. The pack's path
 /// is taken relative to the repository's top level, so this works from any
-/// subdirectory; the built-in pack is `rules/tvpa` of the repository the
-/// current directory is in.
+/// subdirectory and with an absolute `--rules`; the built-in pack is
+/// `rules/tvpa` of the repository the current directory is in.
+///
+/// `rev` reaches git only after `--end-of-options` (and one that starts
+/// with `-` is refused first), so it is never read as an option; the tree
+/// is listed with `ls-tree -z --full-tree`, so any file name survives, and
+/// only regular files (not symlinks or submodules) named `*.rules` count.
 fn from_git(rev: &str, pack: &PackSource) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    if rev.is_empty() || rev.starts_with('-') {
+        anyhow::bail!("`{rev}` is not a revision (give a commit, branch or tag after `git:`)");
+    }
     let (top, dir) = match pack {
         PackSource::Dir(d) => match d.canonicalize() {
             Ok(abs) => {
@@ -197,17 +233,19 @@ fn from_git(rev: &str, pack: &PackSource) -> anyhow::Result<Vec<(String, Vec<u8>
                 let rel = abs.strip_prefix(&top).map_err(|_| {
                     anyhow::anyhow!("{} is not inside {}", abs.display(), top.display())
                 })?;
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                (top, rel.join("/"))
+                (top, slash_path(rel))
             }
-            // gone from the working tree: a path relative to the current directory
-            Err(_) => (
-                toplevel(Path::new("."))?,
-                format!("./{}", d.display().to_string().trim_end_matches('/')),
-            ),
+            // gone from the working tree: the path it had, from the top level
+            Err(_) => {
+                let top = toplevel(Path::new("."))?;
+                let cwd = std::env::current_dir()?;
+                let cwd = cwd.canonicalize().unwrap_or(cwd);
+                let abs = lexical(&cwd.join(d));
+                let rel = abs.strip_prefix(&top).map_err(|_| {
+                    anyhow::anyhow!("{} is not inside {}", abs.display(), top.display())
+                })?;
+                (top, slash_path(rel))
+            }
         },
         PackSource::Builtin => (toplevel(Path::new("."))?, tiers::builtin::DIR.to_string()),
     };
@@ -217,26 +255,79 @@ fn from_git(rev: &str, pack: &PackSource) -> anyhow::Result<Vec<(String, Vec<u8>
             .current_dir(&top)
             .output()
     };
-    let ls = git(&["ls-tree", "--name-only", &format!("{rev}:{dir}")])?;
+    let want = format!("{}/", dir.trim_end_matches('/'));
+    let ls = git(&[
+        "ls-tree",
+        "-z",
+        "--full-tree",
+        "--end-of-options",
+        rev,
+        "--",
+        &want,
+    ])?;
     if !ls.status.success() {
         anyhow::bail!("{}", String::from_utf8_lossy(&ls.stderr).trim());
     }
     let mut out = vec![];
-    for name in String::from_utf8_lossy(&ls.stdout)
-        .lines()
-        .filter(|n| n.ends_with(".rules"))
-    {
-        let spec = format!("{rev}:{dir}/{name}");
-        let show = git(&["show", &spec])?;
+    for entry in ls.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        // <mode> SP <type> SP <object> TAB <path>
+        let Some(tab) = entry.iter().position(|b| *b == b'\t') else {
+            continue;
+        };
+        let (meta, path) = (&entry[..tab], &entry[tab + 1..]);
+        let meta = String::from_utf8_lossy(meta);
+        let mut fields = meta.split(' ');
+        let (mode, kind, oid) = (fields.next(), fields.next(), fields.next());
+        let regular = matches!(mode, Some("100644" | "100755")) && kind == Some("blob");
+        let name = String::from_utf8_lossy(path).into_owned();
+        let in_dir = name
+            .strip_prefix(&want)
+            .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".rules"));
+        let Some(oid) = oid.filter(|o| o.chars().all(|c| c.is_ascii_hexdigit())) else {
+            continue;
+        };
+        if !regular || !in_dir {
+            continue;
+        }
+        let show = git(&["cat-file", "blob", oid])?;
         if !show.status.success() {
             anyhow::bail!("{}", String::from_utf8_lossy(&show.stderr).trim());
         }
-        out.push((spec, show.stdout));
+        if show.stdout.len() > tiers::parse::MAX_RULE_FILE {
+            anyhow::bail!(
+                "{rev}:{name} is larger than the limit of {} bytes",
+                tiers::parse::MAX_RULE_FILE
+            );
+        }
+        out.push((format!("{rev}:{name}"), show.stdout));
     }
     if out.is_empty() {
         anyhow::bail!("no *.rules files in {dir} at {rev}");
     }
     Ok(out)
+}
+
+/// A relative path with `/` between its parts (as git writes paths).
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system.
+fn lexical(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The top level of the git repository that holds `dir`.

@@ -1,6 +1,17 @@
 //! The `tiers` command: a thin front over the library. One file per
 //! subcommand; anyhow lives here only.
 
+/// `println!` for results: through [`emit`] (escaped, no panic on a closed
+/// pipe or a full disk).
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($t)*))) };
+}
+
+/// `eprintln!` for diagnostics and errors: through [`diagnostics`].
+macro_rules! errln {
+    ($($t:tt)*) => { $crate::diagnostics(&format!("{}\n", format_args!($($t)*))) };
+}
+
 mod assess;
 mod check;
 mod completions;
@@ -16,8 +27,11 @@ mod test;
 mod whatif;
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// Exit codes, one enum (see docs/cli.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +159,60 @@ pub fn project_root() -> Option<PathBuf> {
     None
 }
 
+/// Set when a reader closed standard output: the rest is dropped quietly.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+/// The first error writing standard output other than a closed pipe (a
+/// full disk): the command then fails with it.
+static WRITE_FAILED: Mutex<Option<String>> = Mutex::new(None);
+
+/// Writes results to standard output, escaped for the terminal (see
+/// `tiers::escape::terminal`). A closed pipe (`tiers test | head -1`) ends
+/// the output quietly and the command finishes with its own exit code; any
+/// other error (a full disk) is remembered and fails the command with exit
+/// code 1. Never panics.
+pub fn emit(text: &str) {
+    write_out(&tiers::escape::terminal(text));
+}
+
+/// [`emit`] without escaping, for JSON (exact as the serializer wrote
+/// it) and generated scripts.
+pub fn emit_raw(text: &str) {
+    write_out(text);
+}
+
+fn write_out(text: &str) {
+    if CLOSED.load(Ordering::Relaxed) || failed_write() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match result {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            CLOSED.store(true, Ordering::Relaxed)
+        }
+        Err(e) => {
+            if let Ok(mut slot) = WRITE_FAILED.lock() {
+                slot.get_or_insert_with(|| tiers::io::describe_io(&e));
+            }
+        }
+    }
+}
+
+fn failed_write() -> bool {
+    WRITE_FAILED.lock().map(|s| s.is_some()).unwrap_or(true)
+}
+
+/// Writes diagnostics and errors to standard error, escaped for the
+/// terminal; an error writing them is ignored (there is nowhere left to
+/// report it).
+pub fn diagnostics(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err
+        .write_all(tiers::escape::terminal(text).as_bytes())
+        .and_then(|()| err.flush());
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
@@ -162,13 +230,19 @@ fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Cmd::Serve(a) => serve::run(a),
     };
-    match result {
-        Ok(code) => ExitCode::from(code as u8),
+    let code = match result {
+        Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(Exit::Failed as u8)
+            errln!("error: {e:#}");
+            Exit::Failed
         }
+    };
+    let failed = WRITE_FAILED.lock().ok().and_then(|mut s| s.take());
+    if let Some(why) = failed {
+        errln!("error: cannot write to standard output: {why}");
+        return ExitCode::from(Exit::Failed as u8);
     }
+    ExitCode::from(code as u8)
 }
 
 /// The case paths given, or `cases/` when none are: the one in the current
@@ -189,35 +263,16 @@ pub fn case_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 pub fn load_pack(rules: &Option<PathBuf>) -> Result<tiers::RulePack, Exit> {
     let source = PackSource::of(rules);
     source.load().map_err(|f| {
-        eprint!("{}", f.render());
+        diagnostics(&f.render());
         let n = f.diags.iter().filter(|d| d.is_error()).count();
-        eprintln!("error: rule pack `{}` has {n} error(s)", source.name());
+        errln!("error: rule pack `{}` has {n} error(s)", source.name());
         Exit::Failed
     })
 }
 
-/// Writes a file so that a reader (or a crash) sees the old content or the
-/// new, never a torn file: write a temporary file beside it, flush it to
-/// disk, then rename it over the target.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tiers-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// Writes an output file whole (`tiers::io::write_atomic`: the old file or
+/// the new, never a torn one; through symlinks; mode kept; in place for
+/// `/dev/stdout` or a FIFO).
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    tiers::io::write_atomic(path, bytes).map_err(anyhow::Error::new)
 }

@@ -1,5 +1,4 @@
 use crate::Exit;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -30,6 +29,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         f64::from(args.year),
         args.schema.as_deref(),
     );
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    crate::emit(&out);
     Ok(Exit::Ok)
 }

@@ -39,7 +39,11 @@ fn export(dir: &std::path::Path, force: bool) -> anyhow::Result<Exit> {
         .collect();
     let clashes: Vec<String> = files
         .iter()
-        .filter(|(p, b)| std::fs::read(p).is_ok_and(|old| old != *b))
+        .filter(|(p, b)| {
+            // what is there and is not the same file (or cannot be read) clashes
+            std::fs::symlink_metadata(p).is_ok()
+                && tiers::io::read_limited(p, b.len()).map_or(true, |old| old != *b)
+        })
         .map(|(p, _)| p.display().to_string())
         .collect();
     if !clashes.is_empty() && !force {
@@ -47,23 +51,23 @@ fn export(dir: &std::path::Path, force: bool) -> anyhow::Result<Exit> {
             1 => "a file exists that differs".to_string(),
             n => format!("{n} files exist that differ"),
         };
-        eprintln!(
+        errln!(
             "error: {what} from the built-in pack ({}); nothing written\n  = help: pass --force to overwrite them, or export to an empty directory",
             clashes.join(", ")
         );
         return Ok(Exit::Failed);
     }
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create {}: {e}", dir.display());
+        errln!("error: cannot create {}: {e}", dir.display());
         return Ok(Exit::Failed);
     }
     for (path, bytes) in &files {
         if let Err(e) = crate::write_atomic(path, bytes) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            errln!("error: cannot write {}: {e}", path.display());
             return Ok(Exit::Failed);
         }
     }
-    println!(
+    outln!(
         "wrote {} rule files to {} (use them with --rules {})",
         files.len(),
         dir.display(),

@@ -1,6 +1,5 @@
 use crate::assess::Fmt;
 use crate::Exit;
-use std::io::Write;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
 use tiers::whatif::{self, SearchOptions, Target};
@@ -45,12 +44,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let fmt = args.format.into();
     let Some(path) = &args.facts else {
         let out = tiers::report::lever_list(&pack, fmt);
-        std::io::stdout().lock().write_all(out.as_bytes())?;
+        emit(&out, args.format);
         return Ok(Exit::Ok);
     };
     if args.list {
         let out = tiers::report::lever_list(&pack, fmt);
-        std::io::stdout().lock().write_all(out.as_bytes())?;
+        emit(&out, args.format);
         return Ok(Exit::Ok);
     }
     let facts = match case::load(
@@ -62,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     ) {
         Ok(f) => f,
         Err(e) => {
-            eprint!("{}", e.render());
+            crate::diagnostics(&e.render());
             return Ok(Exit::Failed);
         }
     };
@@ -74,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             let mut names: Vec<&str> = pack.tier_variants.iter().map(String::as_str).collect();
             names.extend(pack.criteria.iter().map(|c| c.id.as_str()));
             let hint = tiers::diag::did_you_mean(t, names);
-            eprintln!(
+            errln!(
                 "error[bad-value]: `--target {t}` is neither a tier nor a criterion{}",
                 hint.map(|h| format!("\n  = help: did you mean `{h}`?"))
                     .unwrap_or_default()
@@ -113,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
     let out = tiers::report::reforms(&pack, &result, &base.country, &per, fmt);
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    emit(&out, args.format);
     Ok(Exit::Ok)
 }
 
@@ -137,4 +136,11 @@ fn next_tier_up(
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, t)| t)
         .unwrap_or_else(|| current.unwrap_or_default().to_string())
+}
+
+fn emit(out: &str, format: Fmt) {
+    match format {
+        Fmt::Json => crate::emit_raw(out),
+        _ => crate::emit(out),
+    }
 }

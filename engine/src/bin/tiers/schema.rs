@@ -1,5 +1,4 @@
 use crate::Exit;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -32,6 +31,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         };
         serde_json::to_string_pretty(&s)? + "\n"
     };
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    if args.reference {
+        crate::emit(&out);
+    } else {
+        crate::emit_raw(&out);
+    }
     Ok(Exit::Ok)
 }

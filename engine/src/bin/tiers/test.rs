@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let paths = crate::case_paths(args.paths);
     if args.agreement {
         let a = tiers::agreement::measure(&pack, &paths);
-        print!("{}", tiers::agreement::render(&a));
+        crate::emit(&tiers::agreement::render(&a));
         return Ok(if a.unreadable.is_empty() && a.total.cases > 0 {
             Exit::Ok
         } else {
@@ -54,19 +54,19 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
     let report = case::run_tests(&pack, &paths, opts);
     if report.passed + report.failed == 0 {
-        eprintln!(
+        errln!(
             "error: no case with an `expect:` block under {}",
             shown_paths(&paths)
         );
         return Ok(Exit::Failed);
     }
     for line in &report.failures {
-        println!("{line}");
+        outln!("{line}");
     }
     let mut unreached = 0;
     if args.coverage {
         let rows = case::coverage(&pack, &paths, opts);
-        println!("coverage: each branch, where it is, and the cases that reach it");
+        outln!("coverage: each branch, where it is, and the cases that reach it");
         for r in &rows {
             let reach = if r.cases.is_empty() {
                 unreached += 1;
@@ -85,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 };
                 format!("{}{more}", names.join(", "))
             };
-            println!(
+            outln!(
                 "  {:<9} {} #{}  {}  {}",
                 r.kind,
                 r.name,
@@ -93,23 +93,23 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 r.location,
                 r.source
             );
-            println!("            -> {reach}");
+            outln!("            -> {reach}");
         }
-        println!(
+        outln!(
             "coverage: {} of {} branches reached",
             rows.len() - unreached,
             rows.len()
         );
     }
     let (checked, held) = report.checks;
-    println!(
+    outln!(
         "expectations: {held} of {checked} held (tiers {} of {}, criteria {} of {})",
         report.tiers.1,
         report.tiers.0,
         held - report.tiers.1,
         checked - report.tiers.0
     );
-    println!("{} passed, {} failed", report.passed, report.failed);
+    outln!("{} passed, {} failed", report.passed, report.failed);
     Ok(if report.failed == 0 && unreached == 0 {
         Exit::Ok
     } else {
@@ -122,10 +122,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 fn mutants(pack: &tiers::RulePack, paths: &[PathBuf], opts: LoadOptions) -> Exit {
     let r = tiers::mutants::run(pack, paths, opts);
     for f in &r.failing {
-        println!("LEFT OUT {f}: its expect: does not hold on the rules as they are");
+        outln!("LEFT OUT {f}: its expect: does not hold on the rules as they are");
     }
     if r.cases.is_empty() {
-        eprintln!(
+        errln!(
             "error: no case with an `expect:` that holds under {}",
             shown_paths(paths)
         );
@@ -133,17 +133,17 @@ fn mutants(pack: &tiers::RulePack, paths: &[PathBuf], opts: LoadOptions) -> Exit
     }
     let survivors: Vec<_> = r.survivors().collect();
     if !survivors.is_empty() {
-        println!("survivors: changes to the rules that no case's expect: notices");
+        outln!("survivors: changes to the rules that no case's expect: notices");
     }
     for m in &survivors {
         match m.kind {
-            tiers::mutants::Kind::Deleted => println!("  {} {}", m.location, m.kind.as_str()),
-            k => println!("  {} {}: {}", m.location, k.as_str(), m.change),
+            tiers::mutants::Kind::Deleted => outln!("  {} {}", m.location, m.kind.as_str()),
+            k => outln!("  {} {}: {}", m.location, k.as_str(), m.change),
         }
-        println!("    - {}", m.before);
-        println!("    + {}", m.after);
+        outln!("    - {}", m.before);
+        outln!("    + {}", m.after);
     }
-    println!("by kind:");
+    outln!("by kind:");
     for k in tiers::mutants::Kind::ALL {
         let all = r.mutants.iter().filter(|m| m.kind == k).count();
         if all == 0 {
@@ -155,10 +155,10 @@ fn mutants(pack: &tiers::RulePack, paths: &[PathBuf], opts: LoadOptions) -> Exit
             .zip(&r.killed_by)
             .filter(|(m, by)| m.kind == k && by.is_some())
             .count();
-        println!("  {:<24} {killed} of {all} killed", k.as_str());
+        outln!("  {:<24} {killed} of {all} killed", k.as_str());
     }
-    println!("{} cases run against each mutant", r.cases.len());
-    println!("mutants: {} of {} killed", r.killed(), r.mutants.len());
+    outln!("{} cases run against each mutant", r.cases.len());
+    outln!("mutants: {} of {} killed", r.killed(), r.mutants.len());
     if r.failing.is_empty() {
         Exit::Ok
     } else {

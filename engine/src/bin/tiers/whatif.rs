@@ -1,6 +1,5 @@
 use crate::assess::Fmt;
 use crate::Exit;
-use std::io::Write;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
 use tiers::scenario;
@@ -40,34 +39,22 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         no_findings: args.no_findings,
     };
     // the starting facts, and the changes to make
-    let (base_path, mut changes, note) = match &args.scenario {
-        Some(sc) => {
-            let bytes = std::fs::read(sc)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", sc.display()))?;
-            let mut sources = tiers::diag::SourceMap::default();
-            let id = sources.add(
-                sc.display().to_string(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            );
-            let node = match tiers::facts::parse_yaml(sources.text(id), id, &sources) {
-                Ok(n) => n,
-                Err(d) => {
-                    eprint!("{}", sources.render(&d));
-                    return Ok(Exit::Failed);
-                }
-            };
-            let dir = sc.parent().map(PathBuf::from).unwrap_or_default();
-            match scenario::read_scenario(&pack, &sources, id, &node, &dir) {
-                Some(Ok(s)) => (s.base, s.changes, s.note),
-                Some(Err(ds)) => {
-                    eprint!("{}", tiers::Failure::new(sources, ds).render());
-                    return Ok(Exit::Failed);
-                }
-                None => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
+    // (the scenario's base is read as every scenario's is: a facts file only)
+    let (base, mut changes, note) = match &args.scenario {
+        Some(sc) => match case::read_scenario_file(&pack, sc) {
+            Ok(Some((s, sources))) => {
+                let changes = s.changes.clone();
+                let note = s.note.clone();
+                (Base::Scenario(Box::new(s), sources), changes, note)
             }
-        }
+            Ok(None) => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
+            Err(f) => {
+                crate::diagnostics(&f.render());
+                return Ok(Exit::Failed);
+            }
+        },
         None => match &args.facts {
-            Some(f) => (f.clone(), vec![], None),
+            Some(f) => (Base::File(f.clone()), vec![], None),
             None => anyhow::bail!("give a facts file, or --scenario FILE"),
         },
     };
@@ -75,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         match scenario::parse_set(&pack, s) {
             Ok(c) => changes.push(c),
             Err(f) => {
-                eprint!("{}", f.render());
+                crate::diagnostics(&f.render());
                 return Ok(Exit::Failed);
             }
         }
@@ -96,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             None => {
                 let hint =
                     tiers::diag::did_you_mean(name, pack.levers.iter().map(|l| l.name.as_str()));
-                eprintln!(
+                errln!(
                     "error[bad-lever]: the rule pack has no lever `{name}`{}",
                     hint.map(|h| format!("\n  = help: did you mean `{h}`?"))
                         .unwrap_or_default()
@@ -105,16 +92,20 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             }
         }
     }
-    let before = match case::load(&pack, &base_path, opts) {
+    let before = match &base {
+        Base::File(path) => case::load(&pack, path, opts),
+        Base::Scenario(s, sources) => case::load_base(&pack, s, sources, opts),
+    };
+    let before = match before {
         Ok(f) => f,
         Err(e) => {
-            eprint!("{}", e.render());
+            crate::diagnostics(&e.render());
             return Ok(Exit::Failed);
         }
     };
     let mut after = before.clone();
     if let Err(e) = scenario::apply_all(&pack, &mut after, &changes) {
-        eprint!("{}", e.render());
+        crate::diagnostics(&e.render());
         return Ok(Exit::Failed);
     }
     let mut delta = whatif::compare(
@@ -124,8 +115,17 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     whatif::explain_unmoved(&pack, &before, &after, &changes, &mut delta);
     let fmt = args.format.into();
     let out = tiers::report::delta(&delta, &shown, note.as_deref(), fmt);
-    std::io::stdout().lock().write_all(out.as_bytes())?;
+    match args.format {
+        Fmt::Json => crate::emit_raw(&out),
+        _ => crate::emit(&out),
+    }
     Ok(Exit::Ok)
+}
+
+/// Where the facts to change come from.
+enum Base {
+    File(PathBuf),
+    Scenario(Box<scenario::Scenario>, tiers::diag::SourceMap),
 }
 
 pub fn fact_text(f: &tiers::facts::Fact) -> String {
