@@ -429,12 +429,59 @@ fn read_raw(
     }
     match facts::from_node(pack, &sources, id, &node) {
         Ok(mut f) => {
+            if let Some((dir, year)) = year_dir_differs(pack, path, &f) {
+                let name = pack
+                    .edition_field
+                    .map(|i| pack.root.fields[i].name.to_string())
+                    .unwrap_or_default();
+                let span = match &node.value {
+                    facts::YNode::Map(entries) => entries
+                        .iter()
+                        .find(|(k, _)| matches!(&k.value, facts::YNode::Str(s) if *s == name))
+                        .map(|(_, v)| facts::node_span(&sources, id, v)),
+                    _ => None,
+                }
+                .unwrap_or(crate::ast::Span::new(id, 0, 0));
+                let d = Diagnostic::new(
+                    Code::BadValue,
+                    format!(
+                        "`{name}` is {}, but the file is in the directory `{dir}/`",
+                        crate::eval::fmt_num(year)
+                    ),
+                    span,
+                )
+                .help(format!(
+                    "earlier years' files are found by their directory (`<year>/{}`): move the file or correct `{name}`",
+                    Path::new(path)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                ));
+                return Err(Failure::new(sources, vec![d]));
+            }
             if opts.no_findings {
                 drop_findings(pack, &mut f);
             }
             Ok(Raw::Facts(f))
         }
         Err(ds) => Err(Failure::new(sources, ds)),
+    }
+}
+
+/// The directory's year and the edition the facts state, when the file
+/// lives in a directory named as a year (`cases/2015/x.yaml`) and states
+/// another edition.
+fn year_dir_differs(pack: &RulePack, path: &str, f: &Facts) -> Option<(String, f64)> {
+    let dir = Path::new(path).parent()?.file_name()?.to_str()?;
+    if dir.len() != 4 || !dir.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let Fact::Record(fields) = &f.root else {
+        return None;
+    };
+    match fields.get(pack.edition_field?) {
+        Some(Fact::Num(y)) if *y != dir.parse::<f64>().ok()? => Some((dir.to_string(), *y)),
+        _ => None,
     }
 }
 
@@ -711,7 +758,7 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
             .get(span.start as usize..span.end as usize)
             .unwrap_or("");
         let first = s.lines().next().unwrap_or("").trim();
-        let short: String = first.chars().take(72).collect();
+        let short = facts::clip(first, 72);
         (pack.sources.location(span), short)
     };
     for c in &pack.criteria {

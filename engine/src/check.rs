@@ -48,6 +48,8 @@ struct Scope {
     max: usize,
     ctx: Ctx,
     deps: HashSet<Node>,
+    /// The first of `tier`, `criteria`, `levers` read here, and where.
+    placement_read: Option<(String, Span)>,
 }
 
 impl Scope {
@@ -57,6 +59,7 @@ impl Scope {
             max: 0,
             ctx,
             deps: HashSet::new(),
+            placement_read: None,
         }
     }
     fn push(&mut self, name: &str, ty: Ty) -> usize {
@@ -75,6 +78,17 @@ struct Checker {
     def_sigs: Vec<(String, Vec<String>, Ty)>,
     def_asts: Vec<ast::Def>,
     inline_depth: usize,
+    /// How deep the expression being compiled nests, defs written out.
+    expr_depth: usize,
+    /// Whether [`crate::parse::MAX_EXPR_DEPTH`] was passed (reported once).
+    too_deep: bool,
+    /// The deepest `expr_depth` since the item being compiled began.
+    deepest: usize,
+    /// How deep each def, judgment and criterion body nests on its own.
+    body_depth: HashMap<Node, usize>,
+    /// The defs that read `tier`, `criteria` or `levers` themselves (the
+    /// name and where), which criteria and judgments may not read.
+    def_placement: HashMap<usize, (String, Span)>,
     judgment_tys: Vec<Ty>,
     criteria_ids: HashMap<String, usize>,
     tier_variants: Rc<Vec<String>>,
@@ -153,6 +167,11 @@ impl Checker {
             def_sigs: vec![],
             def_asts: vec![],
             inline_depth: 0,
+            expr_depth: 0,
+            too_deep: false,
+            deepest: 0,
+            body_depth: HashMap::new(),
+            def_placement: HashMap::new(),
             judgment_tys: vec![],
             criteria_ids: HashMap::new(),
             tier_variants: Rc::new(vec![]),
@@ -361,6 +380,7 @@ impl Checker {
                 // defs may read `tier` and `criteria`: they are known
                 // (not unknown) only once placement has run
                 let mut scope = Scope::new(Ctx::Placement);
+                self.deepest = 0;
                 let (body, ty) = if d.params.is_empty() {
                     self.expr(&d.body, &mut scope)
                 } else if (d.name == "tier_label" || d.name == "tier_rank") && d.params.len() == 1 {
@@ -372,6 +392,10 @@ impl Checker {
                     (CExpr::Const(Const::Null), Ty::Null)
                 };
                 self.def_sigs[i].2 = ty.clone();
+                self.body_depth.insert(Node::Def(i), self.deepest);
+                if let Some(r) = scope.placement_read.take() {
+                    self.def_placement.insert(i, r);
+                }
                 graph.insert(
                     Node::Def(i),
                     (scope.deps, d.span, format!("def `{}`", d.name)),
@@ -392,6 +416,7 @@ impl Checker {
         let mut judgments = vec![];
         for (i, j) in file.judgments.iter().enumerate() {
             let mut scope = Scope::new(Ctx::Rule);
+            self.deepest = 0;
             let (found, fty) = self.expr(&j.found, &mut scope);
             self.judgment_tys[i] = fty.clone();
             let body = self.body(
@@ -401,6 +426,7 @@ impl Checker {
                 Expected::Value(fty.clone()),
                 None,
             );
+            self.body_depth.insert(Node::Judgment(i), self.deepest);
             graph.insert(
                 Node::Judgment(i),
                 (scope.deps, j.span, format!("judgment `{}`", j.name)),
@@ -420,6 +446,7 @@ impl Checker {
                 continue;
             }
             let mut scope = Scope::new(Ctx::Rule);
+            self.deepest = 0;
             // exceptions come first: they override the general rule
             let mut exc_branches: Vec<CBranch> = vec![];
             let mut exc_lets = vec![];
@@ -454,6 +481,8 @@ impl Checker {
             }
             body.frame = scope.max;
             self.require_otherwise(&c.branches, c.span, &format!("criterion `{}`", c.id));
+            self.body_depth
+                .insert(Node::Criterion(criteria.len()), self.deepest);
             graph.insert(
                 Node::Criterion(criteria.len()),
                 (scope.deps, c.id_span, format!("criterion `{}`", c.id)),
@@ -467,7 +496,7 @@ impl Checker {
         }
         for e in &file.exceptions {
             if !self.criteria_ids.contains_key(&e.target) {
-                let hint = did_you_mean(&e.target, self.criteria_ids.keys().map(String::as_str));
+                let hint = self.suggest(&e.target, self.criteria_ids.keys().map(String::as_str));
                 let mut d = err(
                     Code::UnknownCriterion,
                     format!("exception to unknown criterion `{}`", e.target),
@@ -479,7 +508,12 @@ impl Checker {
                 self.diags.push(d);
             }
         }
+        let before_cycles = self.diags.len();
         self.cycles(&graph);
+        self.placement_reads(&graph);
+        if self.diags.len() == before_cycles {
+            self.chain_depth(&graph);
+        }
 
         // placement
         let mut steps = vec![];
@@ -575,6 +609,20 @@ impl Checker {
                             ));
                         }
                         self.variant_check(&ty, &c, s.span);
+                        // the checks a facts file's value gets (range, required, edition)
+                        let value = crate::scenario::lever_value(&c);
+                        if let Some((_, msg, help)) = crate::facts::path_problem(
+                            &self.root,
+                            edition_field,
+                            &segs,
+                            &s.path,
+                            &value,
+                        ) {
+                            let mut d =
+                                err(Code::BadLever, format!("lever `{}`: {msg}", l.name), s.span);
+                            d.help = help;
+                            self.diags.push(d);
+                        }
                         sets.push((segs, c, s.path.clone()));
                     }
                     None => continue,
@@ -637,7 +685,12 @@ impl Checker {
             criteria_rec: self.criteria_rec.clone(),
             levers_rec: self.levers_rec.clone(),
         };
-        // what each lever can fix: the criteria that read what it sets
+        // what each lever can fix: the criteria that read what it sets (the
+        // analysis follows defs, so only on a pack that checked clean: no
+        // cycles, no chains too deep)
+        if self.diags.iter().any(|d| d.is_error()) {
+            return Some(compiled);
+        }
         let map = crate::reads::ReadMap::of(&compiled);
         let fixes: Vec<Vec<String>> = compiled
             .levers
@@ -754,7 +807,7 @@ impl Checker {
                         format!("cite `{cite}` names no declared source (`{id}`)"),
                         span,
                     );
-                    d = match did_you_mean(id, declared.iter().map(String::as_str)) {
+                    d = match self.suggest(id, declared.iter().map(String::as_str)) {
                         Some(near) => d.help(format!("did you mean `{near}`?")),
                         None if declared.is_empty() => d.help(format!(
                             "declare the public document it cites: `source {} {{ title \"...\" url \"https://...\" }}`, then cite it as `{} PINPOINT`",
@@ -861,7 +914,7 @@ impl Checker {
                     self.resolve_type(&t, depth + 1)
                 }
                 None => {
-                    let hint = did_you_mean(name, self.types.keys().map(String::as_str));
+                    let hint = self.suggest(name, self.types.keys().map(String::as_str));
                     let mut d = err(Code::UnknownType, format!("unknown type `{name}`"), *span);
                     d = d.help(match hint {
                         Some(h) => format!("did you mean `{h}`?"),
@@ -882,7 +935,7 @@ impl Checker {
                     format!("`\"{s}\"` is not one of {}", ty.describe()),
                     span,
                 );
-                if let Some(h) = did_you_mean(s, vs.iter().map(String::as_str)) {
+                if let Some(h) = self.suggest(s, vs.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean `\"{h}\"`?"));
                 }
                 self.diags.push(d);
@@ -995,7 +1048,7 @@ impl Checker {
                 e.span,
             );
             d = d.help(
-                match did_you_mean(&word, Outcome::ALL.iter().map(|o| o.as_str())) {
+                match self.suggest(&word, Outcome::ALL.iter().map(|o| o.as_str())) {
                     Some(h) => format!("did you mean `{h}`?"),
                     None => {
                         "a criterion branch gives met, not_met, unknown or not_applicable".into()
@@ -1037,7 +1090,35 @@ impl Checker {
         c
     }
 
+    /// Compiles an expression; with the bodies of the defs it calls written
+    /// out (inlined), it may nest at most [`crate::parse::MAX_EXPR_DEPTH`]
+    /// operations deep, so that evaluating it cannot exhaust the stack.
     fn expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> (CExpr, Ty) {
+        if self.expr_depth >= crate::parse::MAX_EXPR_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.diags.push(
+                    err(
+                        Code::NestingTooDeep,
+                        format!(
+                            "with the defs it calls written out, the expression nests more than {} operations deep",
+                            crate::parse::MAX_EXPR_DEPTH
+                        ),
+                        e.span,
+                    )
+                    .help("defs with parameters are written out where they are called: call fewer of them inside one another"),
+                );
+            }
+            return (CExpr::Const(Const::Null), Ty::Null);
+        }
+        self.expr_depth += 1;
+        self.deepest = self.deepest.max(self.expr_depth);
+        let r = self.expr_at(e, scope);
+        self.expr_depth -= 1;
+        r
+    }
+
+    fn expr_at(&mut self, e: &ast::Expr, scope: &mut Scope) -> (CExpr, Ty) {
         match &e.kind {
             ExprKind::Lit(l) => {
                 let c = const_of(l);
@@ -1072,7 +1153,7 @@ impl Checker {
                         format!("`{outcome}` is not an outcome"),
                         e.span,
                     );
-                    if let Some(h) = did_you_mean(outcome, Outcome::ALL.iter().map(|o| o.as_str()))
+                    if let Some(h) = self.suggest(outcome, Outcome::ALL.iter().map(|o| o.as_str()))
                     {
                         d = d.help(format!("did you mean `{h}`?"));
                     }
@@ -1091,7 +1172,7 @@ impl Checker {
                             e.span,
                         );
                         if let Some(h) =
-                            did_you_mean(&id, self.criteria_ids.keys().map(String::as_str))
+                            self.suggest(&id, self.criteria_ids.keys().map(String::as_str))
                         {
                             d = d.help(format!("did you mean `{h}`?"));
                         }
@@ -1454,7 +1535,7 @@ impl Checker {
                     format!("unknown function `{name}`"),
                     span,
                 );
-                d = d.help(match did_you_mean(name, names) {
+                d = d.help(match self.suggest(name, names) {
                     Some(h) => format!("did you mean `{h}`?"),
                     None => {
                         "the functions are known, len, join, round, lower_first and the pack's `def`s".into()
@@ -1471,13 +1552,16 @@ impl Checker {
         let (base, ty) = if let Some(slot) = scope.locals.iter().rposition(|(n, _)| n == head) {
             (CExpr::Local(slot), scope.locals[slot].1.clone())
         } else if head == "tier" && scope.ctx == Ctx::Placement {
+            scope.placement_read.get_or_insert((head.to_string(), span));
             (CExpr::Tier, Ty::Enum(self.tier_variants.clone()))
         } else if head == "criteria" && scope.ctx == Ctx::Placement {
+            scope.placement_read.get_or_insert((head.to_string(), span));
             (
                 CExpr::Criteria,
                 Ty::List(Box::new(Ty::Record(self.criteria_rec.clone()))),
             )
         } else if head == "levers" && scope.ctx == Ctx::Placement {
+            scope.placement_read.get_or_insert((head.to_string(), span));
             (
                 CExpr::Levers,
                 Ty::List(Box::new(Ty::Record(self.levers_rec.clone()))),
@@ -1545,14 +1629,13 @@ impl Checker {
                 );
                 return (CExpr::Const(Const::Null), Ty::Bool);
             }
-            let mut candidates: Vec<String> = self
+            let candidates = self
                 .root
                 .fields
                 .iter()
-                .map(|f| f.name.to_string())
-                .collect();
-            candidates.extend(scope.locals.iter().map(|(n, _)| n.clone()));
-            candidates.extend(self.globals.keys().cloned());
+                .map(|f| &*f.name)
+                .chain(scope.locals.iter().map(|(n, _)| n.as_str()))
+                .chain(self.globals.keys().map(String::as_str));
             let is_fact_like = parts.len() > 1;
             let code = if is_fact_like {
                 Code::UnknownFact
@@ -1561,8 +1644,8 @@ impl Checker {
             };
             let what = if is_fact_like { "fact" } else { "name" };
             let mut d = err(code, format!("unknown {what} `{full}`"), span);
-            let hint = did_you_mean(head, candidates.iter().map(String::as_str)).or_else(|| {
-                did_you_mean(&full, self.criteria_ids.keys().map(String::as_str))
+            let hint = self.suggest(head, candidates).or_else(|| {
+                self.suggest(&full, self.criteria_ids.keys().map(String::as_str))
                     .map(|c| format!("{c} is met"))
             });
             if let Some(h) = hint {
@@ -1625,7 +1708,7 @@ impl Checker {
         if !fact {
             d.message = format!("`{prefix}` has no field `{part}`");
         }
-        let hint = did_you_mean(part, r.fields.iter().map(|f| &*f.name));
+        let hint = self.suggest(part, r.fields.iter().map(|f| &*f.name));
         d = d.help(match hint {
             Some(h) => format!("did you mean `{prefix}.{h}`?"),
             None => {
@@ -1687,6 +1770,157 @@ impl Checker {
                     }
                 }
             }
+        }
+    }
+}
+
+impl Checker {
+    /// [`did_you_mean`], while the diagnostics still fit on the screen:
+    /// past what [`crate::Failure::render`] shows, no suggestion is
+    /// computed (5,000 unknown names against 5,000 defs would take minutes).
+    fn suggest<'a>(
+        &self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        if self.diags.len() >= crate::MAX_SHOWN * 2 {
+            return None;
+        }
+        did_you_mean(word, candidates)
+    }
+
+    /// Criteria and judgments are decided before placement: one that reads
+    /// `criteria`, `tier` or `levers` through a def depends on every
+    /// criterion (itself included), a cycle the evaluator could only answer
+    /// with "cannot be decided". Refused here, with the chain of defs.
+    fn placement_reads(&mut self, graph: &HashMap<Node, (HashSet<Node>, Span, String)>) {
+        let mut starts: Vec<&Node> = graph
+            .keys()
+            .filter(|n| matches!(n, Node::Criterion(_) | Node::Judgment(_)))
+            .collect();
+        starts.sort_by_key(|n| (graph[n].1.file, graph[n].1.start));
+        for start in starts {
+            // breadth-first through the defs it reads, keeping the way back
+            let mut back: HashMap<Node, Node> = HashMap::new();
+            let mut queue = std::collections::VecDeque::from([*start]);
+            let mut found = None;
+            while let Some(n) = queue.pop_front() {
+                if let Node::Def(i) = n {
+                    if let Some(r) = self.def_placement.get(&i) {
+                        found = Some((n, r.clone()));
+                        break;
+                    }
+                }
+                for d in deps_sorted(graph, &n).into_iter().rev() {
+                    if matches!(d, Node::Def(_)) && d != *start && !back.contains_key(&d) {
+                        back.insert(d, n);
+                        queue.push_back(d);
+                    }
+                }
+            }
+            let Some((mut at, (name, _))) = found else {
+                continue;
+            };
+            let mut chain = vec![graph[&at].2.clone()];
+            while let Some(prev) = back.get(&at) {
+                chain.push(graph[prev].2.clone());
+                at = *prev;
+                if at == *start {
+                    break;
+                }
+            }
+            chain.reverse();
+            let code = match start {
+                Node::Criterion(_) => Code::CriterionCycle,
+                _ => Code::DefCycle,
+            };
+            let what = match name.as_str() {
+                "criteria" => "every criterion's outcome, this one's included",
+                "tier" => "the tier, which rests on every criterion",
+                _ => "the levers and the criteria they fix",
+            };
+            self.diags.push(
+                err(
+                    code,
+                    format!("cycle: {} -> `{name}` ({what})", chain.join(" -> ")),
+                    graph[start].1,
+                )
+                .help(format!(
+                    "`{name}` is known only once placement runs: read it in placement, rationale or warn, not in a criterion or judgment"
+                )),
+            );
+        }
+    }
+
+    /// Defs, judgments and criteria that read one another nest their
+    /// expressions: the longest such chain, each body counted as deep as it
+    /// nests, stays within [`crate::parse::MAX_EXPR_DEPTH`], so evaluating
+    /// and analysing the pack cannot exhaust the stack (a chain of 5,000
+    /// defs each reading the next is refused here).
+    fn chain_depth(&mut self, graph: &HashMap<Node, (HashSet<Node>, Span, String)>) {
+        let limit = crate::parse::MAX_EXPR_DEPTH;
+        let mut total: HashMap<Node, (usize, Option<Node>)> = HashMap::new();
+        let mut nodes: Vec<&Node> = graph.keys().collect();
+        nodes.sort_by_key(|n| (graph[n].1.file, graph[n].1.start));
+        for &start in &nodes {
+            // post-order without recursion (the graph has no cycles here)
+            let mut stack = vec![(*start, false)];
+            while let Some((n, expanded)) = stack.pop() {
+                if total.contains_key(&n) {
+                    continue;
+                }
+                let deps = deps_sorted(graph, &n);
+                if !expanded {
+                    stack.push((n, true));
+                    stack.extend(
+                        deps.iter()
+                            .filter(|d| !total.contains_key(d))
+                            .map(|d| (*d, false)),
+                    );
+                    continue;
+                }
+                let own = self.body_depth.get(&n).copied().unwrap_or(1);
+                let below = deps
+                    .iter()
+                    .filter_map(|d| total.get(d).map(|(w, _)| (*w, *d)))
+                    .max_by_key(|(w, _)| *w);
+                total.insert(
+                    n,
+                    (
+                        own + below.map(|(w, _)| w).unwrap_or(0),
+                        below.map(|(_, d)| d),
+                    ),
+                );
+            }
+        }
+        let worst = nodes
+            .iter()
+            .filter_map(|n| total.get(n).map(|(w, _)| (*w, **n)))
+            .filter(|(w, _)| *w > limit)
+            .max_by_key(|(w, _)| *w);
+        if let Some((w, n)) = worst {
+            let mut chain = vec![graph[&n].2.clone()];
+            let mut at = n;
+            while let Some((_, Some(next))) = total.get(&at) {
+                chain.push(graph[next].2.clone());
+                at = *next;
+                if chain.len() > 6 {
+                    chain.push("...".into());
+                    break;
+                }
+            }
+            self.diags.push(
+                err(
+                    Code::NestingTooDeep,
+                    format!(
+                        "{} reads defs, judgments or criteria that together nest {w} operations deep (more than {limit}): {}",
+                        graph[&n].2,
+                        chain.join(" -> ")
+                    ),
+                    graph[&n].1,
+                )
+                .help("shorten the chain of defs that read one another, or split long expressions"),
+            );
         }
     }
 }

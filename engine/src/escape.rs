@@ -53,7 +53,8 @@ pub fn terminal_line(s: &str) -> Cow<'_, str> {
 
 /// Text inside a Markdown line or table cell: nothing in it can end the
 /// cell, start a new line (a heading, a list), open HTML, a link or a code
-/// span; control characters are escaped as for [`terminal`].
+/// span (`|`, newlines, `<`, `[`, `]`, `` ` ``, `\`); control characters are
+/// escaped as for [`terminal`].
 pub fn md_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -64,9 +65,8 @@ pub fn md_inline(s: &str) -> String {
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
             '`' => out.push_str("\\`"),
+            // `<` opens HTML and autolinks; `>` and `&` alone cannot
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
             c if is_unsafe(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn markdown_cannot_break_out() {
         assert_eq!(md_inline("a|b\n# h"), "a\\|b # h");
-        assert_eq!(md_inline("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(md_inline("<img src=x>"), "&lt;img src=x>");
         assert_eq!(md_inline("[x](http://e)"), "\\[x\\](http://e)");
         assert_eq!(
             md_paragraphs("# not a heading\n\nok"),

@@ -12,6 +12,18 @@ use std::rc::Rc;
 /// an `eval-limit` warning (a guard against pathological rule packs).
 pub const MAX_STEPS: u64 = 5_000_000;
 
+/// How deep evaluation may nest (expressions inside expressions, and defs,
+/// judgments and criteria that read one another): deeper is unknown, with
+/// an `eval-limit` warning, so no pack can exhaust the stack (the checker
+/// keeps one expression within [`crate::parse::MAX_EXPR_DEPTH`]; chains of
+/// defs add up).
+pub const MAX_EVAL_DEPTH: usize = 250;
+
+/// The longest text a value may reach, in bytes (a def that doubles a text
+/// 40 times would need a terabyte): longer is unknown, with an
+/// `eval-limit` warning.
+pub const MAX_TEXT: usize = 1024 * 1024;
+
 /// One segment of the YAML path of a fact value.
 #[derive(Debug)]
 struct PathNode {
@@ -264,6 +276,16 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
             "evaluation stopped after {MAX_STEPS} steps; outcomes past that point are unknown"
         ));
     }
+    if ev.too_deep {
+        warnings.push(format!(
+            "evaluation nests deeper than {MAX_EVAL_DEPTH} levels (defs, judgments and criteria reading one another); what needed more is unknown"
+        ));
+    }
+    if ev.oversized {
+        warnings.push(format!(
+            "a text value grew past {MAX_TEXT} bytes; what needed it is unknown"
+        ));
+    }
 
     let history_fields = ev.history_fields();
     let previous_tier = pack
@@ -419,6 +441,11 @@ struct Ev<'a> {
     criteria_done: bool,
     steps: u64,
     exhausted: bool,
+    /// How deep `eval` is nested now, and whether it passed [`MAX_EVAL_DEPTH`].
+    depth: usize,
+    too_deep: bool,
+    /// Whether a text value passed [`MAX_TEXT`].
+    oversized: bool,
 }
 
 impl<'a> Ev<'a> {
@@ -445,6 +472,9 @@ impl<'a> Ev<'a> {
             criteria_done: false,
             steps: 0,
             exhausted: false,
+            depth: 0,
+            too_deep: false,
+            oversized: false,
         }
     }
 
@@ -800,6 +830,26 @@ impl<'a> Ev<'a> {
             self.exhausted = true;
             return Value::Unknown;
         }
+        if self.depth >= MAX_EVAL_DEPTH {
+            self.too_deep = true;
+            return Value::Unknown;
+        }
+        self.depth += 1;
+        let v = self.eval_at(e, fr);
+        self.depth -= 1;
+        v
+    }
+
+    /// A text value, or unknown (and the `oversized` warning) past [`MAX_TEXT`].
+    fn text(&mut self, s: String) -> Value<'a> {
+        if s.len() > MAX_TEXT {
+            self.oversized = true;
+            return Value::Unknown;
+        }
+        Value::Text(s.into())
+    }
+
+    fn eval_at(&mut self, e: &CExpr, fr: &mut Vec<Value<'a>>) -> Value<'a> {
         match e {
             CExpr::Const(c) => match c {
                 Const::Null => Value::Unknown,
@@ -814,11 +864,15 @@ impl<'a> Ev<'a> {
                         CPart::Text(t) => s.push_str(t),
                         CPart::Expr(x) => {
                             let v = self.eval(x, fr);
+                            if display_exceeds(&v, MAX_TEXT.saturating_sub(s.len())) {
+                                self.oversized = true;
+                                return Value::Unknown;
+                            }
                             s.push_str(&display(&v));
                         }
                     }
                 }
-                Value::Text(s.into())
+                self.text(s)
             }
             CExpr::Fact(idx) => {
                 let mut cur: &'a Fact = self.root;
@@ -1123,13 +1177,21 @@ impl<'a> Ev<'a> {
                     },
                     Builtin::Join => match v {
                         Value::Unknown => Value::Unknown,
+                        other if display_exceeds(&other, MAX_TEXT) => {
+                            self.oversized = true;
+                            Value::Unknown
+                        }
                         other => {
                             let parts: Vec<String> = items(&other).iter().map(display).collect();
-                            Value::Text(join_words(&parts).into())
+                            self.text(join_words(&parts))
                         }
                     },
                     Builtin::Sentences => match v {
                         Value::Unknown => Value::Unknown,
+                        other if display_exceeds(&other, MAX_TEXT) => {
+                            self.oversized = true;
+                            Value::Unknown
+                        }
                         other => {
                             let mut parts: Vec<String> = vec![];
                             for p in items(&other) {
@@ -1142,7 +1204,7 @@ impl<'a> Ev<'a> {
                                     parts.push(s);
                                 }
                             }
-                            Value::Text(parts.join(" ").into())
+                            self.text(parts.join(" "))
                         }
                     },
                     Builtin::Round => match v {
@@ -1284,7 +1346,45 @@ fn equal(x: &Value, y: &Value) -> bool {
 }
 
 /// How a value reads in a sentence.
+/// Whether [`display`] would give more than `limit` bytes, found without
+/// building the text (a list of lists that doubles at each level is
+/// counted only up to the limit: every element counts at least the two
+/// bytes of its separator).
+fn display_exceeds(v: &Value, limit: usize) -> bool {
+    fn go(v: &Value, left: &mut usize) -> bool {
+        let own = match v {
+            Value::Text(t) => t.len(),
+            Value::Num(_) | Value::Bool(_) | Value::Unknown | Value::Rec(_) => 24,
+            Value::Fact(Fact::List(_), _) | Value::List(_) => {
+                for x in items(v) {
+                    if *left < 2 {
+                        return true;
+                    }
+                    *left -= 2;
+                    if go(&x, left) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            Value::Fact(_, _) => 8,
+        };
+        if own > *left {
+            return true;
+        }
+        *left -= own;
+        false
+    }
+    let mut left = limit;
+    go(v, &mut left)
+}
+
+/// A value as text in a sentence. Text past [`MAX_TEXT`] is never built:
+/// callers check with [`display_exceeds`] first, and this says so if not.
 fn display(v: &Value) -> String {
+    if display_exceeds(v, MAX_TEXT.saturating_mul(2)) {
+        return "(text too long to show)".into();
+    }
     match v {
         Value::Unknown => "unknown".into(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
@@ -1308,12 +1408,14 @@ fn join_words(parts: &[String]) -> String {
     }
 }
 
+/// A number as it is compared: whole numbers without a point, others in
+/// the shortest form that reads back as the same number (3.999 stays
+/// 3.999, never "4").
 pub fn fmt_num(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{n}")
     }
 }
 

@@ -244,7 +244,7 @@ fn full_citation(s: &CiteSource) -> String {
 
 /// A cite as a Markdown link to its source's public address.
 fn md_cite(a: &Assessment, cite: &str) -> String {
-    let text = cite.replace('[', "\\[").replace(']', "\\]");
+    let text = md_escape(cite);
     let id = cite_source_id(cite);
     match a.sources.iter().find(|s| s.id == id) {
         Some(s) => format!("[{text}]({})", s.url),
@@ -260,13 +260,15 @@ fn md_cites(a: &Assessment, cites: &[String]) -> String {
         .join("; ")
 }
 
+/// Text from the facts or the pack inside a Markdown line or table cell
+/// (see [`crate::escape::md_inline`]).
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::escape::md_inline(s)
 }
 
 pub fn markdown(a: &Assessment) -> String {
     let mut out = String::new();
-    out.push_str(&format!("## {}\n\n", heading(a)));
+    out.push_str(&format!("## {}\n\n", md_escape(&heading(a))));
     out.push_str(&format!(
         "**Recommended placement: {}**{}\n\n",
         tier_shown(&a.tier, &a.tier_label),
@@ -282,8 +284,8 @@ pub fn markdown(a: &Assessment) -> String {
         out.push_str(&format!(
             "{}. **{}**: {}{cites}\n",
             i + 1,
-            s.title,
-            s.because
+            md_escape(&s.title),
+            md_escape(&s.because)
         ));
     }
     if !a.judgments.is_empty() {
@@ -294,7 +296,7 @@ pub fn markdown(a: &Assessment) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 md_escape(&j.title),
-                read_value(&j.value),
+                md_escape(&read_value(&j.value)),
                 j.source.as_str(),
                 md_escape(&j.because)
             ));
@@ -306,7 +308,7 @@ pub fn markdown(a: &Assessment) -> String {
             "| {} | `{}` | {} | {} | {} |\n",
             c.outcome.as_str(),
             c.id,
-            md_escape(&md_cites(a, &c.cites)),
+            md_cites(a, &c.cites),
             md_escape(&c.because),
             md_escape(&reads_line(&c.facts, 6, c.outcome == Outcome::Unknown))
         ));
@@ -314,20 +316,28 @@ pub fn markdown(a: &Assessment) -> String {
     if !a.warnings.is_empty() {
         out.push_str("\n### Warnings\n\n");
         for w in &a.warnings {
-            out.push_str(&format!("- {w}\n"));
+            out.push_str(&format!("- {}\n", md_escape(w)));
         }
     }
     // plain paragraphs, ready to paste into a draft
-    out.push_str(&format!("\n### Draft rationale\n\n{}\n", a.rationale));
+    out.push_str(&format!(
+        "\n### Draft rationale\n\n{}\n",
+        crate::escape::md_paragraphs(&a.rationale)
+    ));
     if !a.sources.is_empty() {
         out.push_str("\n### Sources\n\n");
         for s in &a.sources {
-            let mut line = format!("- **{}**: [{}]({})", s.id, s.title, s.url);
+            let mut line = format!(
+                "- **{}**: [{}]({})",
+                md_escape(&s.id),
+                md_escape(&s.title),
+                s.url
+            );
             if let Some(p) = &s.publisher {
-                line.push_str(&format!(", {p}"));
+                line.push_str(&format!(", {}", md_escape(p)));
             }
             if let Some(n) = &s.note {
-                line.push_str(&format!(" ({n})"));
+                line.push_str(&format!(" ({})", md_escape(n)));
             }
             out.push_str(&line);
             out.push('\n');

@@ -472,33 +472,41 @@ pub fn from_node(
         referenced: node.referenced,
         defined: node.defined,
     };
+    let before = t.diags.len();
     let root = t.record(&top, &pack.root, "", true);
-    // an edition in the future is a typo, not a report
+    let value_of = |name: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, YNode::Str(s) if s == name))
+            .map(|(_, v)| v)
+    };
+    // the edition: a whole year, not in the future
     if let (Some(i), Fact::Record(fields)) = (pack.edition_field, &root) {
-        if let Some(Fact::Num(year)) = fields.get(i) {
-            let this_year = current_year();
-            if *year > this_year + 1.0 {
-                let name = &pack.root.fields[i].name;
-                let at = entries
-                    .iter()
-                    .find(|(k, _)| matches!(&k.value, YNode::Str(s) if *s == **name))
-                    .map(|(_, v)| v);
-                let span = at.map(|v| t.span(v)).unwrap_or(Span::new(file, 0, 0));
-                t.diags.push(
-                    Diagnostic::new(
-                        Code::BadValue,
-                        format!(
-                            "`{name}` is {}, which is in the future",
-                            crate::eval::fmt_num(*year)
-                        ),
-                        span,
-                    )
-                    .help(format!(
-                        "the report edition is a year up to {}",
-                        crate::eval::fmt_num(this_year + 1.0)
-                    )),
-                );
+        if let Some(v @ Fact::Num(_)) = fields.get(i) {
+            let name = &pack.root.fields[i].name;
+            if let Some((code, msg, help)) = edition_problem(name, v) {
+                let span = value_of(name)
+                    .map(|v| t.span(v))
+                    .unwrap_or(Span::new(file, 0, 0));
+                t.diags.push(Diagnostic::new(code, msg, span).help(help));
             }
+        }
+    }
+    // the history stated, when the rest of the file typed cleanly
+    if t.diags.len() == before {
+        if let Some(h) = pack
+            .root
+            .index("history")
+            .and_then(|i| value_of(&pack.root.fields[i].name))
+        {
+            let edition = pack.edition_field.and_then(|i| match &root {
+                Fact::Record(fields) => match fields.get(i) {
+                    Some(Fact::Num(y)) => Some(*y),
+                    _ => None,
+                },
+                _ => None,
+            });
+            t.history(h, edition);
         }
     }
     if t.diags.is_empty() {
@@ -510,6 +518,140 @@ pub fn from_node(
     } else {
         Err(t.diags)
     }
+}
+
+/// What is wrong with an edition year: not a whole number, or in the
+/// future (a typo, not a report).
+fn edition_problem(name: &str, value: &Fact) -> Option<(Code, String, String)> {
+    let Fact::Num(year) = value else {
+        return None;
+    };
+    if year.fract() != 0.0 {
+        return Some((
+            Code::BadValue,
+            format!(
+                "`{name}` is {}; a year is a whole number",
+                crate::eval::fmt_num(*year)
+            ),
+            format!("write the report edition, e.g. `{}`", year.round()),
+        ));
+    }
+    let this_year = current_year();
+    if *year > this_year + 1.0 {
+        return Some((
+            Code::BadValue,
+            format!(
+                "`{name}` is {}, which is in the future",
+                crate::eval::fmt_num(*year)
+            ),
+            format!(
+                "the report edition is a year up to {}",
+                crate::eval::fmt_num(this_year + 1.0)
+            ),
+        ));
+    }
+    None
+}
+
+/// A number outside the range the pack declares for its field.
+fn range_problem(
+    field: &crate::pack::FieldTy,
+    path: &str,
+    value: &Fact,
+) -> Option<(Code, String, Option<String>)> {
+    let (Fact::Num(n), Some((lo, hi))) = (value, field.range) else {
+        return None;
+    };
+    let low = lo.is_some_and(|l| *n < l);
+    let high = hi.is_some_and(|h| *n > h);
+    if !low && !high {
+        return None;
+    }
+    let num = crate::eval::fmt_num;
+    let want = match (lo, hi) {
+        (Some(l), Some(h)) => format!("from {} to {}", num(l), num(h)),
+        (Some(l), None) => format!("at least {}", num(l)),
+        (None, Some(h)) => format!("at most {}", num(h)),
+        (None, None) => String::new(),
+    };
+    Some((
+        Code::BadValue,
+        format!("`{path}` is {}; it must be {want}", num(*n)),
+        Some("the rule pack declares this range".into()),
+    ))
+}
+
+/// What is wrong with the value of one field beyond its type, by the
+/// checks the loader makes of facts files: a required field without a
+/// value, a number outside the range the pack declares, an edition year
+/// that is not a whole number or lies in the future. Values that do not
+/// come from a facts file (`--set`, a scenario's `set:`, a lever) get the
+/// same checks through this function. `path` names the field in messages.
+pub fn field_problem(
+    field: &crate::pack::FieldTy,
+    is_edition: bool,
+    path: &str,
+    value: &Fact,
+) -> Option<(Code, String, Option<String>)> {
+    if field.required && value.is_null() {
+        return Some((
+            Code::MissingField,
+            format!("`{path}` is required"),
+            Some("give it a value: a required field cannot be null (not known)".into()),
+        ));
+    }
+    if let Some(p) = range_problem(field, path, value) {
+        return Some(p);
+    }
+    if is_edition {
+        return edition_problem(path, value).map(|(c, m, h)| (c, m, Some(h)));
+    }
+    None
+}
+
+/// [`field_problem`] for a value set at a resolved path (`--set`, a
+/// scenario's `set:`, a lever): the checks of the field the path ends at,
+/// if it ends at a field (an element of a list has none of its own).
+pub fn path_problem(
+    root: &RecTy,
+    edition_field: Option<usize>,
+    segs: &[crate::pack::PathSeg],
+    path: &str,
+    value: &Fact,
+) -> Option<(Code, String, Option<String>)> {
+    use crate::pack::PathSeg;
+    let mut rec: Option<Rc<RecTy>> = None;
+    let mut ty: Option<Ty> = None;
+    let mut last: Option<crate::pack::FieldTy> = None;
+    for (k, seg) in segs.iter().enumerate() {
+        match seg {
+            PathSeg::Field(i, _) => {
+                let fields = match (k, &rec) {
+                    (0, _) => &root.fields,
+                    (_, Some(r)) => &r.fields,
+                    _ => return None,
+                };
+                let f = fields.get(*i)?.clone();
+                ty = Some(f.ty.clone());
+                last = Some(f);
+            }
+            PathSeg::Each | PathSeg::Index(_) => {
+                last = None;
+                ty = match ty {
+                    Some(Ty::List(elem)) => Some(*elem),
+                    _ => return None,
+                };
+            }
+        }
+        rec = match &ty {
+            Some(Ty::Record(r)) => Some(r.clone()),
+            _ => None,
+        };
+    }
+    let field = last?;
+    let is_edition = segs.len() == 1
+        && matches!(segs.first(), Some(PathSeg::Field(i, _)) if Some(*i) == edition_field);
+    field_problem(&field, is_edition, path, value)
 }
 
 struct Typer<'a> {
@@ -541,6 +683,74 @@ impl Typer<'_> {
         self.diags.push(Diagnostic::new(code, msg, span));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
+    }
+
+    /// Checks a stated `history` (its YAML node `h`) for contradictions:
+    /// years that are not whole numbers, entries for the edition or later,
+    /// and two entries for one year.
+    fn history(&mut self, h: &Spanned<YNode>, edition: Option<f64>) {
+        let YNode::Seq(items) = &h.value else {
+            return;
+        };
+        let mut seen: Vec<(f64, Option<String>, usize)> = vec![];
+        for (k, item) in items.iter().enumerate() {
+            let YNode::Map(fields) = &item.value else {
+                continue;
+            };
+            let get = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(key, _)| matches!(&key.value, YNode::Str(s) if s == name))
+                    .map(|(_, v)| v)
+            };
+            let Some(yn) = get("year") else {
+                continue;
+            };
+            let year = match yn.value {
+                YNode::Int(i) => i as f64,
+                YNode::Float(f) => f,
+                _ => continue,
+            };
+            let tier = get("tier").and_then(|t| match &t.value {
+                YNode::Str(s) => Some(s.clone()),
+                YNode::Int(i) => Some(i.to_string()),
+                _ => None,
+            });
+            let shown = crate::eval::fmt_num(year);
+            if year.fract() != 0.0 {
+                let d = self.error(
+                    Code::BadValue,
+                    format!("`history[{k}].year` is {shown}; a year is a whole number"),
+                    yn,
+                );
+                d.help = Some(format!("write the edition's year, e.g. `{}`", year.round()));
+                continue;
+            }
+            if let Some(ed) = edition.filter(|e| year >= *e) {
+                let d = self.error(
+                    Code::BadValue,
+                    format!(
+                        "`history[{k}].year` is {shown}, which is not before the edition ({})",
+                        crate::eval::fmt_num(ed)
+                    ),
+                    yn,
+                );
+                d.help = Some("`history` lists the placements of earlier editions".into());
+                continue;
+            }
+            if let Some((_, t0, j)) = seen.iter().find(|(y, _, _)| *y == year) {
+                let msg = match (t0, &tier) {
+                    (Some(a), Some(b)) if a != b => format!(
+                        "`history` gives two tiers for {shown}: \"{a}\" (`history[{j}]`) and \"{b}\" (`history[{k}]`)"
+                    ),
+                    _ => format!("`history` gives {shown} twice (`history[{j}]` and `history[{k}]`)"),
+                };
+                let d = self.error(Code::BadValue, msg, yn);
+                d.help = Some("keep one entry per year".into());
+                continue;
+            }
+            seen.push((year, tier, k));
+        }
     }
 
     fn record(&mut self, n: &Spanned<YNode>, rec: &RecTy, path: &str, top: bool) -> Fact {
@@ -591,27 +801,13 @@ impl Typer<'_> {
                     let before = self.diags.len();
                     fields[i] = self.value(v, &rec.fields[i].ty, &full);
                     wrong[i] = self.diags.len() > before;
-                    if let (Fact::Num(n), Some((lo, hi))) = (&fields[i], rec.fields[i].range) {
-                        let low = lo.is_some_and(|l| *n < l);
-                        let high = hi.is_some_and(|h| *n > h);
-                        if low || high {
-                            let shown = crate::eval::fmt_num(*n);
-                            let want = match (lo, hi) {
-                                (Some(l), Some(h)) => format!(
-                                    "from {} to {}",
-                                    crate::eval::fmt_num(l),
-                                    crate::eval::fmt_num(h)
-                                ),
-                                (Some(l), None) => format!("at least {}", crate::eval::fmt_num(l)),
-                                (None, Some(h)) => format!("at most {}", crate::eval::fmt_num(h)),
-                                (None, None) => String::new(),
-                            };
-                            let d = self.error(
-                                Code::BadValue,
-                                format!("`{full}` is {shown}; it must be {want}"),
-                                v,
-                            );
-                            d.help = Some("the rule pack declares this range".into());
+                    if let Fact::Num(_) = &fields[i] {
+                        // the range (the edition's checks come once the record is whole)
+                        if let Some((code, msg, help)) =
+                            range_problem(&rec.fields[i], &full, &fields[i])
+                        {
+                            let d = self.error(code, msg, v);
+                            d.help = help;
                             fields[i] = Fact::Null;
                             wrong[i] = true;
                         }
@@ -922,10 +1118,7 @@ impl Typer<'_> {
 
 fn describe_value(n: &YNode) -> String {
     match n {
-        YNode::Str(s) => {
-            let short: String = s.chars().take(40).collect();
-            format!("text \"{short}\"")
-        }
+        YNode::Str(s) => format!("text \"{}\"", clip(s, 40)),
         YNode::Int(i) => format!("the number {i}"),
         YNode::Float(f) => format!("the number {f}"),
         YNode::Bool(b) => format!("`{b}`"),

@@ -44,6 +44,9 @@ use std::path::Path;
 pub use eval::{evaluate, Assessment};
 pub use pack::{Outcome, RulePack};
 
+/// The most diagnostics [`Failure::render`] shows; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
 /// Diagnostics together with the sources they point into.
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -56,11 +59,18 @@ impl Failure {
         Failure { sources, diags }
     }
 
-    /// Every diagnostic, rendered, one after the other.
+    /// The diagnostics, rendered one after the other: the first
+    /// [`MAX_SHOWN`], then how many more there are.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for d in &self.diags {
+        for d in self.diags.iter().take(MAX_SHOWN) {
             out.push_str(&self.sources.render(d));
+        }
+        if self.diags.len() > MAX_SHOWN {
+            out.push_str(&format!(
+                "... and {} more problems like these, not shown (fix the first ones and run again)\n",
+                self.diags.len() - MAX_SHOWN
+            ));
         }
         out
     }

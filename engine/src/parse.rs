@@ -14,6 +14,12 @@ struct RuleParser;
 /// rejected before the recursive-descent parser sees it.
 pub const MAX_NESTING: usize = 64;
 
+/// The deepest an expression may nest, counting every operation (an
+/// operand of `+`, `and`, `not`, a comparison, a call): 10,000 terms of
+/// `1+1+...` nest 10,000 deep without a bracket, so brackets alone are no
+/// bound. Deeper expressions are refused while the syntax tree is built.
+pub const MAX_EXPR_DEPTH: usize = 200;
+
 /// The largest rule file accepted, in bytes.
 pub const MAX_RULE_FILE: usize = 4 * 1024 * 1024;
 
@@ -57,6 +63,7 @@ pub fn parse_file(file: u32, src: &str) -> Result<File, Vec<Diagnostic>> {
     let mut b = Builder {
         file,
         diags: vec![],
+        too_deep: false,
     };
     let mut out = File::default();
     for pair in pairs
@@ -183,6 +190,8 @@ fn syntax_error(file: u32, e: pest::error::Error<Rule>) -> Diagnostic {
 struct Builder {
     file: u32,
     diags: Vec<Diagnostic>,
+    /// Whether an expression went past [`MAX_EXPR_DEPTH`] (reported once).
+    too_deep: bool,
 }
 
 fn unescape(raw: &str) -> String {
@@ -771,8 +780,24 @@ impl Builder {
         }
     }
 
+    /// Builds an expression whose root sits `depth` operations deep.
     fn expr(&mut self, p: Pair<Rule>, depth: usize) -> Expr {
         let span = self.span(&p);
+        if depth > MAX_EXPR_DEPTH {
+            // once per file: the rest of a long chain would say the same
+            if !self.too_deep {
+                self.too_deep = true;
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::NestingTooDeep,
+                        format!("the expression nests more than {MAX_EXPR_DEPTH} operations deep"),
+                        span,
+                    )
+                    .help("a long chain of operators (`1 + 1 + ...`, `not not ...`) nests one level per operator: split it with `let` or `def`"),
+                );
+            }
+            return lit(Literal::Null, span);
+        }
         let rule = p.as_rule();
         match rule {
             Rule::expr | Rule::template_expr => match p.into_inner().next() {
@@ -844,9 +869,23 @@ impl Builder {
                 }
             }
             Rule::coalesce | Rule::expr_or | Rule::expr_and | Rule::expr_add | Rule::expr_mul => {
+                // a chain of n operators folds into n nested nodes: every
+                // operand sits at most n deeper than the chain
+                let ops = p
+                    .clone()
+                    .into_inner()
+                    .filter(|c| {
+                        !matches!(
+                            c.as_rule(),
+                            Rule::kw_or | Rule::kw_and | Rule::add_op | Rule::mul_op
+                        )
+                    })
+                    .count()
+                    .saturating_sub(1);
+                let below = depth + ops;
                 let mut it = p.into_inner();
                 let mut acc = match it.next() {
-                    Some(first) => self.expr(first, depth + 1),
+                    Some(first) => self.expr(first, below),
                     None => return lit(Literal::Null, span),
                 };
                 let default_op = match rule {
@@ -875,7 +914,7 @@ impl Builder {
                             })
                         }
                         _ => {
-                            let rhs = self.expr(c, depth + 1);
+                            let rhs = self.expr(c, below);
                             let op = pending.unwrap_or(BinOp::Add);
                             let s = Span {
                                 file: self.file,
@@ -893,13 +932,15 @@ impl Builder {
                 acc
             }
             Rule::expr_not => {
-                let mut nots = 0;
+                let nots = p
+                    .clone()
+                    .into_inner()
+                    .filter(|c| c.as_rule() == Rule::neg_not)
+                    .count();
                 let mut inner = None;
                 for c in p.into_inner() {
-                    if c.as_rule() == Rule::neg_not {
-                        nots += 1;
-                    } else {
-                        inner = Some(self.expr(c, depth + 1));
+                    if c.as_rule() != Rule::neg_not {
+                        inner = Some(self.expr(c, depth + nots));
                     }
                 }
                 let mut e = inner.unwrap_or_else(|| lit(Literal::Null, span));
@@ -912,9 +953,10 @@ impl Builder {
                 e
             }
             Rule::expr_cmp => {
+                let below = depth + usize::from(p.clone().into_inner().count() > 1);
                 let mut it = p.into_inner();
                 let lhs = match it.next() {
-                    Some(l) => self.expr(l, depth + 1),
+                    Some(l) => self.expr(l, below),
                     None => return lit(Literal::Null, span),
                 };
                 match it.next() {
@@ -954,7 +996,7 @@ impl Builder {
                         };
                         let rhs = it
                             .next()
-                            .map(|r| self.expr(r, depth + 1))
+                            .map(|r| self.expr(r, below))
                             .unwrap_or_else(|| lit(Literal::Null, span));
                         Expr {
                             kind: ExprKind::Bin(bop, Box::new(lhs), Box::new(rhs)),
@@ -964,13 +1006,11 @@ impl Builder {
                 }
             }
             Rule::expr_unary => {
-                let mut neg = false;
+                let neg = p.clone().into_inner().any(|c| c.as_rule() == Rule::neg);
                 let mut inner = None;
                 for c in p.into_inner() {
-                    if c.as_rule() == Rule::neg {
-                        neg = true;
-                    } else {
-                        inner = Some(self.expr(c, depth + 1));
+                    if c.as_rule() != Rule::neg {
+                        inner = Some(self.expr(c, depth + usize::from(neg)));
                     }
                 }
                 let e = inner.unwrap_or_else(|| lit(Literal::Null, span));
@@ -1012,7 +1052,7 @@ impl Builder {
     fn expr_fallback(&mut self, p: Pair<Rule>, depth: usize) -> Expr {
         let span = self.span(&p);
         match p.into_inner().next() {
-            Some(i) => self.expr(i, depth + 1),
+            Some(i) => self.expr(i, depth),
             None => lit(Literal::Null, span),
         }
     }

@@ -1,5 +1,6 @@
 //! Renders what-if comparisons, reform searches and rule-change diffs.
 
+use crate::escape::md_inline;
 use crate::explain::Format;
 use crate::pack::RulePack;
 use crate::whatif::{Delta, Reforms, Target};
@@ -103,12 +104,12 @@ fn delta_text(d: &Delta, changes: &[String], note: Option<&str>) -> String {
 fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     let b = &d.before;
     let a = &d.after;
-    let mut out = format!("## What if: {}\n\n", b.country);
+    let mut out = format!("## What if: {}\n\n", md_inline(&b.country));
     if let Some(n) = note {
-        out.push_str(&format!("{n}\n\n"));
+        out.push_str(&format!("{}\n\n", crate::escape::md_paragraphs(n)));
     }
     for c in changes {
-        out.push_str(&format!("- set `{c}`\n"));
+        out.push_str(&format!("- set {}\n", md_inline(c)));
     }
     out.push_str(&format!(
         "\n**Tier: {} → {}**\n\n",
@@ -123,18 +124,20 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
                 x.id,
                 x.outcome,
                 y.outcome,
-                y.because.replace('|', "\\|")
+                md_inline(&y.because)
             ));
         }
     }
     for w in &d.why {
-        out.push_str(&format!("\n{w}\n"));
+        out.push_str(&format!("\n{}\n", crate::escape::md_paragraphs(w)));
     }
-    out.push_str("\n```diff\n");
+    // the fence is longer than any run of backticks in the text it holds
+    let mut diff = String::new();
     for (k, s) in &d.rationale {
-        out.push_str(&format!("{k} {s}\n"));
+        diff.push_str(&format!("{k} {}\n", s.replace(['\n', '\r'], " ")));
     }
-    out.push_str("```\n");
+    let fence = crate::escape::md_fence(&diff);
+    out.push_str(&format!("\n{fence}diff\n{diff}{fence}\n"));
     out
 }
 
@@ -261,15 +264,19 @@ pub fn reforms(
             "unknown_levers": r.unknown_levers.iter().map(|(l, p)| json!({"lever": l, "not_known": p})).collect::<Vec<_>>(),
             "equivalent_levers": r.equivalent,
             "evaluated": r.evaluated,
+            "stopped": r.stopped,
             "criteria": per_criterion.iter().map(|(id, c)| json!({"id": id, "solutions": sol(c), "unreachable": c.unreachable})).collect::<Vec<_>>(),
         });
         return serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
     }
     let md = format == Format::Md;
+    // values from the facts, escaped for Markdown
+    let esc = |s: &str| if md { md_inline(s) } else { s.to_string() };
     let bullet = if md { "- " } else { "  " };
     let cont = if md { "  " } else { "    " };
     let mut out = format!(
-        "Reforms for {country}: target {} (now {})\n\n",
+        "Reforms for {}: target {} (now {})\n\n",
+        esc(country),
         target_text(r),
         r.current_label
             .as_deref()
@@ -280,7 +287,10 @@ pub fn reforms(
         out.push_str("The target is already reached.\n");
     } else if r.solutions.is_empty() {
         let text = r.unreachable.clone().unwrap_or_default();
-        out.push_str(&format!("{bullet}{}\n", wrap(&text, WIDTH - 4, bullet)));
+        out.push_str(&format!(
+            "{bullet}{}\n",
+            wrap(&esc(&text), WIDTH - 4, bullet)
+        ));
     } else {
         out.push_str("Smallest sets of levers that reach it:\n");
         for s in &r.solutions {
@@ -297,7 +307,7 @@ pub fn reforms(
                     s.fixes.join(", ")
                 }
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
         }
     }
     if !r.establish.is_empty() {
@@ -316,7 +326,7 @@ pub fn reforms(
                 e.value,
                 e.levers.join(", ")
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
         }
     }
     if !per_criterion.is_empty() {
@@ -328,7 +338,7 @@ pub fn reforms(
             } else {
                 format!("{id}: {}", sets_text(&sets))
             };
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
         }
     }
     if !r.assume_unknown_fails && !r.unknown_criteria.is_empty() {
@@ -341,7 +351,7 @@ pub fn reforms(
             } else {
                 format!("{id}: not known: {}", facts.join(", "))
             };
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
         }
     }
     if !named.is_empty() {
@@ -353,7 +363,7 @@ pub fn reforms(
                 l.meta.pillar.as_deref().unwrap_or("no pillar"),
                 l.meta.title.as_deref().unwrap_or("(no title)")
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&line, WIDTH - 4, cont)));
+            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
         }
     }
     if !r.inert_reasons.is_empty() {
@@ -361,7 +371,7 @@ pub fn reforms(
         for (l, why) in &r.inert_reasons {
             out.push_str(&format!(
                 "{bullet}{}\n",
-                wrap(&format!("{l}: {why}"), WIDTH - 4, cont)
+                wrap(&esc(&format!("{l}: {why}")), WIDTH - 4, cont)
             ));
         }
     }
@@ -374,7 +384,7 @@ pub fn reforms(
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        out.push_str(&format!("\n{}\n", wrap(&line, WIDTH, "")));
+        out.push_str(&format!("\n{}\n", wrap(&esc(&line), WIDTH, "")));
     }
     if !r.equivalent.is_empty() {
         let line = format!(
@@ -385,7 +395,10 @@ pub fn reforms(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        out.push_str(&format!("\n{}\n", wrap(&line, WIDTH, "")));
+        out.push_str(&format!("\n{}\n", wrap(&esc(&line), WIDTH, "")));
+    }
+    if let Some(why) = &r.stopped {
+        out.push_str(&format!("\n{}\n", wrap(&esc(why), WIDTH, "")));
     }
     out.push_str(&format!(
         "\n({} lever sets evaluated, sets of up to {} levers)\n",

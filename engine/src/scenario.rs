@@ -45,11 +45,23 @@ pub fn parse_set(pack: &RulePack, arg: &str) -> Result<Change, Failure> {
     let vid = vsources.add(format!("--set {path}"), value.trim());
     let value = facts::typed_value(pack, &vsources, vid, &ty, path)
         .map_err(|ds| Failure::new(vsources.clone(), ds))?;
+    // the loader's checks: range, required, the edition year
+    if let Some((code, msg, help)) =
+        facts::path_problem(&pack.root, pack.edition_field, &segs, path, &value)
+    {
+        let mut d = Diagnostic::new(code, msg, Span::new(vid, 0, value_len(&vsources, vid)));
+        d.help = help;
+        return Err(Failure::new(vsources, vec![d]));
+    }
     Ok(Change {
         path: path.to_string(),
         segs,
         value,
     })
+}
+
+fn value_len(sources: &SourceMap, id: u32) -> usize {
+    sources.text(id).len()
 }
 
 /// The changes a lever makes.
@@ -60,14 +72,19 @@ pub fn lever_changes(lever: &CLever) -> Vec<Change> {
         .map(|(segs, c, path)| Change {
             path: path.clone(),
             segs: segs.clone(),
-            value: match c {
-                Const::Null => Fact::Null,
-                Const::Bool(b) => Fact::Bool(*b),
-                Const::Num(n) => Fact::Num(*n),
-                Const::Text(t) => Fact::Text(t.clone()),
-            },
+            value: lever_value(c),
         })
         .collect()
+}
+
+/// The fact a lever's constant sets.
+pub fn lever_value(c: &Const) -> Fact {
+    match c {
+        Const::Null => Fact::Null,
+        Const::Bool(b) => Fact::Bool(*b),
+        Const::Num(n) => Fact::Num(*n),
+        Const::Text(t) => Fact::Text(t.clone()),
+    }
 }
 
 /// Applies a change to the facts. Records missing on the way are created
@@ -106,6 +123,14 @@ fn set_at(
                 return Err(format!("`{path}`: not a record at `{name}`"));
             };
             if cur.is_null() {
+                // a record made on the way has every field unknown: not
+                // when one of them is required
+                if let Some(req) = r.fields.iter().find(|f| f.required) {
+                    return Err(format!(
+                        "`{path}`: the record that holds `{name}` is not given, and making it would leave its required field `{}` unknown",
+                        req.name
+                    ));
+                }
                 *cur = empty_record(ty);
             }
             let Fact::Record(fields) = cur else {
@@ -262,7 +287,24 @@ pub fn read_scenario(
                     match resolve_path(&pack.root, &path) {
                         Ok((segs, ty)) => {
                             match facts::typed_node(pack, sources, file, &val, &ty, &path) {
-                                Ok(value) => changes.push(Change { path, segs, value }),
+                                Ok(value) => match facts::path_problem(
+                                    &pack.root,
+                                    pack.edition_field,
+                                    &segs,
+                                    &path,
+                                    &value,
+                                ) {
+                                    Some((code, msg, help)) => {
+                                        let mut d = Diagnostic::new(
+                                            code,
+                                            msg,
+                                            facts::node_span(sources, file, &val),
+                                        );
+                                        d.help = help;
+                                        diags.push(d);
+                                    }
+                                    None => changes.push(Change { path, segs, value }),
+                                },
                                 Err(ds) => diags.extend(ds),
                             }
                         }

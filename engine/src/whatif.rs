@@ -375,6 +375,26 @@ pub struct Reforms {
     pub evaluated: usize,
     /// The largest set size searched.
     pub max_size: usize,
+    /// Why the search stopped before the size asked for, if it did.
+    pub stopped: Option<String>,
+}
+
+/// The most lever sets one search enumerates (a bound on time whatever
+/// `--max-size` asks: 22 levers have 4 million sets).
+pub const MAX_SETS: usize = 100_000;
+
+/// Sets of up to this many levers are always searched; larger ones only
+/// while the target may still be reachable (see [`reforms_with`]).
+pub const ALWAYS_SEARCHED: usize = 3;
+
+/// n choose k, saturating.
+fn choose(n: usize, k: usize) -> usize {
+    let k = k.min(n.saturating_sub(k));
+    let mut r: usize = 1;
+    for i in 0..k {
+        r = r.saturating_mul(n - i) / (i + 1);
+    }
+    r
 }
 
 fn rank(pack: &RulePack, facts: &Facts, tier: &str) -> Option<f64> {
@@ -572,6 +592,7 @@ pub fn reforms_with(
         unreachable: None,
         evaluated: 1,
         max_size,
+        stopped: None,
     };
     if out.reached_already {
         return out;
@@ -631,7 +652,39 @@ pub fn reforms_with(
     // identical fact states (levers that overlap) are decided once
     let mut seen: HashMap<Fact, bool> = HashMap::new();
     let mut solutions: Vec<Vec<usize>> = vec![];
+    // whether every lever that changes this case, all together, reaches
+    // the target: when not even they do, sets past ALWAYS_SEARCHED are not
+    // tried (decided once, and only when such sizes are asked for)
+    let mut all_reach: Option<bool> = None;
+    let mut enumerated = 0usize;
+    let mut searched = 0;
     for size in 1..=max_size.min(n) {
+        if size > ALWAYS_SEARCHED && out.solutions.is_empty() {
+            let reach = *all_reach.get_or_insert_with(|| {
+                let mut f = facts.clone();
+                for (i, _) in &effective {
+                    for c in &changes[*i] {
+                        let _ = apply(&mut f.root, &pack.root, c);
+                    }
+                }
+                reached_decision(pack, &f, &decide(pack, &f), &target)
+            });
+            if !reach {
+                out.stopped = Some(format!(
+                    "Sets of more than {searched} levers were not searched: none of up to {searched} reaches the target, nor do all {n} levers that change this case together."
+                ));
+                break;
+            }
+        }
+        if enumerated.saturating_add(choose(n, size)) > MAX_SETS {
+            out.stopped = Some(format!(
+                "The search stopped after sets of {searched} levers: the {} sets of {size} would pass the bound of {MAX_SETS} sets per search (ask for a smaller --max-size or a criterion --target).",
+                choose(n, size)
+            ));
+            break;
+        }
+        enumerated += choose(n, size);
+        searched = size;
         let mut combo: Vec<usize> = (0..size).collect();
         loop {
             if !solutions
@@ -696,9 +749,15 @@ pub fn reforms_with(
             }
         }
     }
+    out.max_size = searched.max(1).min(max_size);
     if out.solutions.is_empty() {
         out.unreachable = Some(explain_unreachable(
-            pack, facts, &changes, &effective, &target, max_size,
+            pack,
+            facts,
+            &changes,
+            &effective,
+            &target,
+            out.max_size,
         ));
     }
     if opts.establish && !opts.assume_unknown_fails {

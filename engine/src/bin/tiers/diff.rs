@@ -254,6 +254,7 @@ fn from_git(rev: &str, pack: &PackSource) -> anyhow::Result<Vec<(String, Vec<u8>
             .args(args)
             .current_dir(&top)
             .output()
+            .map_err(|e| anyhow::anyhow!("cannot run git: {}", tiers::io::describe_io(&e)))
     };
     let want = format!("{}/", dir.trim_end_matches('/'));
     let ls = git(&[
@@ -335,7 +336,8 @@ fn toplevel(dir: &Path) -> anyhow::Result<PathBuf> {
     let out = std::process::Command::new("git")
         .args(["rev-parse", "--show-toplevel"])
         .current_dir(dir)
-        .output()?;
+        .output()
+        .map_err(|e| anyhow::anyhow!("cannot run git: {}", tiers::io::describe_io(&e)))?;
     if !out.status.success() {
         anyhow::bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
     }

@@ -58,12 +58,16 @@ fn export(dir: &std::path::Path, force: bool) -> anyhow::Result<Exit> {
         return Ok(Exit::Failed);
     }
     if let Err(e) = std::fs::create_dir_all(dir) {
-        errln!("error: cannot create {}: {e}", dir.display());
+        errln!(
+            "error: cannot create {}: {}",
+            dir.display(),
+            tiers::io::describe_io(&e)
+        );
         return Ok(Exit::Failed);
     }
     for (path, bytes) in &files {
         if let Err(e) = crate::write_atomic(path, bytes) {
-            errln!("error: cannot write {}: {e}", path.display());
+            errln!("error: {e}");
             return Ok(Exit::Failed);
         }
     }
