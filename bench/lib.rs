@@ -55,10 +55,21 @@ pub fn real_case_paths() -> Vec<PathBuf> {
     yaml_files("cases/2017")
 }
 
-/// Every shipped case: the real ones, the synthetic edge cases and the
-/// scenarios.
+/// Every shipped case: the real ones of every edition (`cases/<year>`),
+/// the synthetic edge cases and the scenarios.
 pub fn all_case_paths() -> Vec<PathBuf> {
-    let mut v = real_case_paths();
+    let mut years: Vec<String> = std::fs::read_dir(root().join("cases"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.len() == 4 && n.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    years.sort();
+    let mut v = vec![];
+    for y in years {
+        v.extend(yaml_files(&format!("cases/{y}")));
+    }
     v.extend(yaml_files("cases/edge"));
     v.extend(yaml_files("cases/scenarios"));
     v

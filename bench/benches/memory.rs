@@ -13,7 +13,7 @@
 //! loaded facts (held).
 
 use std::collections::BTreeMap;
-use std::process::Command;
+use std::process::{Command, ExitCode};
 use tiers::facts::Facts;
 use tiers_bench::{pack, Synth};
 
@@ -62,13 +62,13 @@ fn child(mode: &str, n: usize) {
     println!("{setup} {loaded} {end} {}", tiers.join(","));
 }
 
-fn main() {
+fn main() -> ExitCode {
     if let (Ok(mode), Ok(n)) = (
         std::env::var("TIERS_MEM_MODE"),
         std::env::var("TIERS_MEM_N"),
     ) {
         child(&mode, n.parse().unwrap_or(0));
-        return;
+        return ExitCode::SUCCESS;
     }
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
     println!(
@@ -85,10 +85,22 @@ fn main() {
                 .env("TIERS_MEM_N", n.to_string())
                 .output()
                 .unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
+            // a child that crashed, or printed no figures, is a failed
+            // measurement, not a row of zeros
             let text = String::from_utf8_lossy(&out.stdout);
             let v: Vec<&str> = text.split_whitespace().collect();
-            let num = |i: usize| v.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
-            let (setup, loaded, end) = (num(0), num(1), num(2));
+            let num = |i: usize| v.get(i).and_then(|x| x.parse::<u64>().ok());
+            let (Some(setup), Some(loaded), Some(end), true) =
+                (num(0), num(1), num(2), out.status.success())
+            else {
+                eprintln!(
+                    "the {mode} N = {n} measurement failed ({}):\n{}{}",
+                    out.status,
+                    text,
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                return ExitCode::FAILURE;
+            };
             // the kernel's counters are approximate (to about 0.2 MiB): a
             // later peak may read a little lower than an earlier one
             let mib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
@@ -101,4 +113,5 @@ fn main() {
             );
         }
     }
+    ExitCode::SUCCESS
 }

@@ -25,8 +25,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 use tiers::eval::decide;
 use tiers::facts::Facts;
-use tiers::pack::{Body, CBranch, CExpr, Const, RulePack};
 use tiers_bench::{all_case_paths, facts_json, load, pack, Synth};
+
+#[path = "../peer/compare.rs"]
+mod compare;
+use compare::{findings_given, Peer, Tally, RULE};
 
 /// Synthetic countries in the differential check.
 const SYNTHETIC: usize = 5_000;
@@ -47,19 +50,6 @@ struct Input {
     rego: regorus::Value,
     /// The three judgments the Rego takes as found are given.
     supported: bool,
-}
-
-fn findings_given(json: &serde_json::Value) -> bool {
-    ["fully_meets", "significant_efforts", "increasing_efforts"]
-        .iter()
-        .all(|k| !json["findings"][*k].is_null())
-}
-
-fn rego_text(v: &regorus::Value) -> Option<String> {
-    match v {
-        regorus::Value::String(s) => Some(s.to_string()),
-        _ => None,
-    }
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -83,42 +73,16 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-/// The pack with every criterion but `keep` reduced to `otherwise =>
-/// unknown`: tiers with the same scope as the Rego (two criteria and the
-/// placement). Indices are unchanged.
-fn scoped(pack: &RulePack, keep: &[usize]) -> RulePack {
-    let mut p = pack.clone();
-    for (i, c) in p.criteria.iter_mut().enumerate() {
-        if keep.contains(&i) {
-            continue;
-        }
-        let span = c.span;
-        c.body = Body {
-            lets: vec![],
-            branches: vec![CBranch {
-                when: None,
-                result: CExpr::Const(Const::Text("unknown".into())),
-                because: None,
-                span,
-                exception: None,
-            }],
-            frame: 1,
-        };
-    }
-    p
-}
-
 fn main() -> ExitCode {
     let pack = pack();
-    let policy_path = tiers_bench::root().join("bench/peer/tvpa.rego");
-    let policy = std::fs::read_to_string(&policy_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", policy_path.display()));
-    let mut engine = regorus::Engine::new();
-    if let Err(e) = engine.add_policy("bench/peer/tvpa.rego".into(), policy) {
-        eprintln!("the Rego policy does not compile: {e}");
-        return ExitCode::FAILURE;
-    }
-    let rule = "data.tvpa.result";
+    let mut peer = match Peer::new(&tiers_bench::root(), &pack) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rule = RULE;
 
     // ---- inputs ------------------------------------------------------------
     let mut inputs: Vec<Input> = vec![];
@@ -146,115 +110,31 @@ fn main() -> ExitCode {
     }
 
     // ---- differential check -------------------------------------------------
-    let ids = ["penalty.sufficiently_stringent", "penalty.commensurate"];
-    let idx: Vec<usize> = ids
-        .iter()
-        .map(|id| {
-            pack.criterion_index(id)
-                .unwrap_or_else(|| panic!("the pack has no criterion {id}"))
-        })
-        .collect();
-    let narrow = scoped(&pack, &idx);
-    let mut mismatches = 0usize;
-    let mut tiers_compared = 0usize;
+    let mut tally = Tally::default();
     let mut shown = 0usize;
-    let mut tier_counts: std::collections::BTreeMap<String, usize> = Default::default();
-    let mut outcome_counts: std::collections::BTreeMap<String, usize> = Default::default();
     for inp in &inputs {
-        let d = decide(&pack, &inp.facts);
-        let a = tiers::evaluate(&pack, &inp.facts);
-        let mut problems: Vec<String> = vec![];
-        if a.tier.as_deref() != d.tier.as_deref() {
-            problems.push(format!(
-                "tiers decide() tier {:?} but evaluate() tier {:?}",
-                d.tier, a.tier
-            ));
-        }
-        for (c, o) in a.criteria.iter().zip(&d.outcomes) {
-            if c.outcome != *o {
-                problems.push(format!(
-                    "{}: tiers decide() {o} but evaluate() {}",
-                    c.id, c.outcome
-                ));
+        let c = peer.compare(&pack, &inp.facts, &inp.json, &inp.rego);
+        tally.add(&c);
+        if !c.problems.is_empty() && shown < 20 {
+            shown += 1;
+            eprintln!("MISMATCH {}:", inp.name);
+            for p in &c.problems {
+                eprintln!("  {p}");
             }
-        }
-        engine.set_input(inp.rego.clone());
-        let r = match engine.eval_rule(rule.to_string()) {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("regorus failed: {e}"));
-                regorus::Value::Undefined
-            }
-        };
-        for (id, i) in ids.iter().zip(&idx) {
-            let want = d.outcomes[*i].as_str();
-            let got = rego_text(&r[*id]);
-            *outcome_counts.entry(format!("{id} {want}")).or_default() += 1;
-            if got.as_deref() != Some(want) {
-                problems.push(format!("{id}: tiers {want}, regorus {got:?}"));
-            }
-        }
-        let rego_supported = r["supported"] == regorus::Value::Bool(true);
-        if rego_supported != inp.supported {
-            problems.push(format!(
-                "supported: harness {}, regorus {rego_supported}",
-                inp.supported
-            ));
-        }
-        if inp.supported {
-            let n = decide(&narrow, &inp.facts);
-            if n.tier != d.tier || idx.iter().any(|i| n.outcomes[*i] != d.outcomes[*i]) {
-                problems.push("tiers with the Rego's scope differs from the full pack".into());
-            }
-            tiers_compared += 1;
-            let want = d.tier.as_deref().map(str::to_string);
-            *tier_counts
-                .entry(want.clone().unwrap_or_else(|| "(none)".into()))
-                .or_default() += 1;
-            let got = match &r["tier"] {
-                regorus::Value::Null => None,
-                v => Some(rego_text(v).unwrap_or_else(|| format!("{v:?}"))),
-            };
-            if got != want {
-                problems.push(format!("tier: tiers {want:?}, regorus {got:?}"));
-            }
-        }
-        if !problems.is_empty() {
-            mismatches += 1;
-            if shown < 20 {
-                shown += 1;
-                eprintln!("MISMATCH {}:", inp.name);
-                for p in &problems {
-                    eprintln!("  {p}");
-                }
-                eprintln!(
-                    "  input: {}",
-                    serde_json::to_string(&inp.json).unwrap_or_default()
-                );
-            }
+            eprintln!(
+                "  input: {}",
+                serde_json::to_string(&inp.json).unwrap_or_default()
+            );
         }
     }
-    println!(
-        "differential check: {} inputs ({} shipped cases, {} synthetic); criteria compared on all {}, tiers on the {} whose findings give the three judgments",
-        inputs.len(),
-        shipped.len(),
-        SYNTHETIC,
-        inputs.len(),
-        tiers_compared
-    );
-    let show = |m: &std::collections::BTreeMap<String, usize>| {
-        m.iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    println!("  tiers compared: {}", show(&tier_counts));
-    println!("  outcomes compared: {}", show(&outcome_counts));
-    if mismatches > 0 {
-        eprintln!("differential check FAILED: {mismatches} inputs differ");
+    print!("{}", tally.report(shipped.len(), SYNTHETIC));
+    if tally.mismatches > 0 {
+        eprintln!(
+            "differential check FAILED: {} inputs differ",
+            tally.mismatches
+        );
         return ExitCode::FAILURE;
     }
-    println!("  no mismatch: tiers and regorus agree on every input");
 
     // PEER_PROBE=1: where regorus spends its time, rule by rule, on the
     // first shipped case (each rule with what it depends on)
@@ -275,8 +155,8 @@ fn main() -> ExitCode {
             let path = format!("data.tvpa.{r}");
             let t = Instant::now();
             for _ in 0..200 {
-                engine.set_input(inp.rego.clone());
-                let _ = black_box(engine.eval_rule(path.clone()));
+                peer.engine.set_input(inp.rego.clone());
+                let _ = black_box(peer.engine.eval_rule(path.clone()));
             }
             println!(
                 "  {path:<36} {:>8.1} us",
@@ -294,8 +174,8 @@ fn main() -> ExitCode {
     // warm up
     for inp in &timed {
         black_box(decide(&pack, &inp.facts));
-        engine.set_input(inp.rego.clone());
-        let _ = black_box(engine.eval_rule(rule.to_string()));
+        peer.engine.set_input(inp.rego.clone());
+        let _ = black_box(peer.engine.eval_rule(rule.to_string()));
     }
     for _ in 0..ROUNDS {
         for inp in &timed {
@@ -307,7 +187,7 @@ fn main() -> ExitCode {
 
             let t = Instant::now();
             for _ in 0..BURST {
-                black_box(decide(&narrow, black_box(&inp.facts)));
+                black_box(decide(&peer.narrow, black_box(&inp.facts)));
             }
             t_narrow.push(t.elapsed().as_secs_f64() / BURST as f64);
 
@@ -319,8 +199,8 @@ fn main() -> ExitCode {
 
             let t = Instant::now();
             for _ in 0..BURST {
-                engine.set_input(inp.rego.clone());
-                let _ = black_box(engine.eval_rule(rule.to_string()));
+                peer.engine.set_input(inp.rego.clone());
+                let _ = black_box(peer.engine.eval_rule(rule.to_string()));
             }
             t_rego.push(t.elapsed().as_secs_f64() / BURST as f64);
         }

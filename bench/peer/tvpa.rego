@@ -5,6 +5,8 @@
 #     and the dated parameters of 10-params.rules), and
 #   - the placement procedure (70-placement.rules), with the judgments of
 #     60-judgments.rules taken from the reviewer's findings.
+# It must follow the rules: tests/peer.rs compares the two on every shipped
+# case and 300 synthetic countries in the test suite.
 #
 # Input: the facts as JSON with the schema's field names
 # (`tiers::facts::to_json`): every declared field is present, `null` when
@@ -22,9 +24,10 @@
 #     earlier condition was unknown and its branch gives another result
 #     (then unknown); a placement step that is unknown is passed over.
 #
-# Judgments: `special_case`, `victims_significant_without_proportional_action`
-# and `written_plan_with_resources` derive to false without a finding (their
-# only branch is `otherwise => false`), so they are encoded in full.
+# Judgments: `special_case` and `victims_significant_without_proportional_action`
+# derive to false without a finding (their only branch is `otherwise =>
+# false`), and `written_plan_with_resources` to true when a national action
+# plan is in force, else unknown, so they are encoded in full.
 # `fully_meets`, `significant_efforts` and `increasing_efforts` are taken
 # from the findings only: `supported` is false when one of them is not
 # given, and the benchmark compares tiers only on supported inputs.
@@ -90,6 +93,8 @@ ge3(a, b) := true if {
 	is_number(b)
 } else := null
 
+le3(a, b) := ge3(b, a)
+
 add3(a, b) := s if {
 	is_number(a)
 	is_number(b)
@@ -132,6 +137,16 @@ any3(ts) := null if {
 	some t in ts
 	not is_boolean(t)
 } else := false
+
+all3(ts) := null if {
+	not is_array(ts)
+} else := false if {
+	some t in ts
+	t == false
+} else := null if {
+	some t in ts
+	not is_boolean(t)
+} else := true
 
 count3(ts) := null if {
 	not is_array(ts)
@@ -198,12 +213,6 @@ year := input.year
 
 stringent_min_max_years := 4 if year >= 2001 else := null
 
-fine_in_lieu_defeats_stringency := true if {
-	year >= 2020
-} else := false if {
-	year >= 2001
-} else := null
-
 max_wl_waivers := 1 if {
 	year >= 2019
 } else := 2 if {
@@ -213,6 +222,12 @@ max_wl_waivers := 1 if {
 wl_years_without_waiver := 2 if year >= 2009 else := null
 
 post_waiver_limit := true if {
+	year >= 2019
+} else := false if {
+	year >= 2001
+} else := null
+
+policy_or_pattern_proof := true if {
 	year >= 2019
 } else := false if {
 	year >= 2001
@@ -241,83 +256,105 @@ record(x, unknown) := x if is_object(x) else := unknown
 
 provision(p) := r if {
 	q := record(p, unknown_provision)
-	kind := q.kind
 	covers := q.covers
 	life := coalesce(q.life, false)
 	max_years := q.max_years
 	min_years := q.min_years
-	fine := q.fine
 
 	# def is_trafficking(p) = (p.kind ?? "trafficking") = "trafficking"
-	trafficking := eq3(coalesce(kind, "trafficking"), "trafficking")
+	trafficking := eq3(coalesce(q.kind, "trafficking"), "trafficking")
 
 	# def covers_sex(p) = "adult_sex" in p.covers or "child_sex" in p.covers
-	sex := or3(in3("adult_sex", covers), in3("child_sex", covers))
-	sex_trafficking := and3(trafficking, sex)
-	alternative := eq3(fine, "alternative")
+	sex := and3(trafficking, or3(in3("adult_sex", covers), in3("child_sex", covers)))
 
-	# def term(p) = if p.life ?? false then 1000 else p.max_years
-	term := ite(life, 1000, max_years)
+	# def minimum_only(p) = known(p.min_years) and not known(p.max_years) and not (p.life ?? false)
+	minimum_only := and3(and3(known(min_years), not3(known(max_years))), not3(life))
 
-	# def term_floor(p) = if p.life ?? false then 1000 else p.max_years ?? p.min_years
-	floor := ite(life, 1000, coalesce(max_years, min_years))
+	# def adequate(p) = (p.life ?? false) or (known(p.max_years) and p.max_years >= stringent_min_max_years)
+	#   or (minimum_only(p) and p.min_years > stringent_floor_years)
+	adequate := or3(
+		or3(life, and3(known(max_years), ge3(max_years, stringent_min_max_years))),
+		and3(minimum_only, gt3(min_years, stringent_floor_years)),
+	)
+
+	# def inadequate(p) = not (p.life ?? false) and ((known(p.max_years) and p.max_years < stringent_min_max_years)
+	#   or (minimum_only(p) and p.min_years <= stringent_floor_years))
+	inadequate := and3(not3(life), or3(
+		and3(known(max_years), lt3(max_years, stringent_min_max_years)),
+		and3(minimum_only, le3(min_years, stringent_floor_years)),
+	))
 	r := {
 		"trafficking": trafficking,
-		"sex_trafficking": sex_trafficking,
-		"floor": floor,
-		# is_trafficking(p) and p.fine = "alternative"
-		"alternative": and3(trafficking, alternative),
-		# is_trafficking(p) and covers_sex(p) and p.fine = "alternative"
-		"sex_alternative": and3(sex_trafficking, alternative),
-		# def low_floor(p) = is_trafficking(p) and not known(p.max_years)
-		#   and not (p.life ?? false) and p.min_years < stringent_floor_years
-		"low_floor": and3(
-			and3(and3(trafficking, not3(known(max_years))), not3(life)),
-			lt3(min_years, stringent_floor_years),
-		),
-		# is_trafficking(p) and not known(term(p))
-		"no_term": and3(trafficking, not3(known(term))),
+		# sex_provision(p) = is_trafficking(p) and covers_sex(p)
+		"sex": sex,
+		# def term(p) = if p.life ?? false then 1000 else p.max_years
+		"term": ite(life, 1000, max_years),
+		# def term_floor(p) = if p.life ?? false then 1000 else p.max_years ?? p.min_years
+		"floor": ite(life, 1000, coalesce(max_years, min_years)),
+		"trafficking_inadequate": and3(trafficking, inadequate),
+		# not is_trafficking(p) or adequate(p)
+		"untrafficking_or_adequate": or3(not3(trafficking), adequate),
+		"sex_alternative": and3(sex, eq3(q.fine, "alternative")),
+		"sex_inadequate": and3(sex, inadequate),
+		# not sex_provision(p) or adequate(p)
+		"unsex_or_adequate": or3(not3(sex), adequate),
 	}
 }
 
 # per provision, in order; null when the list is not known
 provs := [provision(p) | some p in provisions] if is_array(provisions) else := null
 
-# the truth values of one field over the provisions (null: list not known)
+# the values of one field over the provisions (null: list not known)
 column(k) := [x[k] | some x in provs] if is_array(provs) else := null
-
-floors := column("floor")
-
-weakest := min3(column("trafficking"), floors)
-
-sex_weakest := min3(column("sex_trafficking"), floors)
 
 sufficiently_stringent := outcome(body(
 	[
 		eq3(count3(column("trafficking")), 0),
-		and3(fine_in_lieu_defeats_stringency, any3(column("alternative"))),
-		any3(column("low_floor")),
-		ge3(weakest, stringent_min_max_years),
-		any3(column("no_term")),
+		any3(column("trafficking_inadequate")),
+		all3(column("untrafficking_or_adequate")),
 		true,
 	],
-	["not_met", "not_met", "not_met", "met", "unknown", "not_met"],
+	["not_met", "not_met", "met", "unknown"],
 ))
 
-rape_penalty := get(law, "rape_penalty")
+# The comparison crime: rape where the facts give its penalty, else kidnapping.
+unknown_penalty := {"min_years": null, "max_years": null, "life": null, "fine": null}
 
-rape_max := ite(coalesce(get(rape_penalty, "life"), false), 1000, get(rape_penalty, "max_years"))
+penalty_known(x) := or3(or3(coalesce(x.life, false), known(x.max_years)), known(x.min_years))
+
+penalty_floor(x) := ite(coalesce(x.life, false), 1000, coalesce(x.max_years, x.min_years))
+
+rape := record(get(law, "rape_penalty"), unknown_penalty)
+
+kidnapping := record(get(law, "kidnapping_penalty"), unknown_penalty)
+
+cmp := rape if penalty_known(rape) == true else := kidnapping if penalty_known(kidnapping) == true else := null
+
+cmp_known := cmp != null
+
+cmp_term := penalty_floor(cmp) if cmp_known else := null
+
+cmp_allows_fine := eq3(cmp.fine, "alternative") if cmp_known else := null
+
+sex_floor := min3(column("sex"), column("floor"))
+
+sex_max := min3(column("sex"), column("term"))
+
+# `any p in (law.provisions ?? []) where sex_provision(p)`
+any_sex_provision := any3(column("sex")) if is_array(provs) else := false
 
 commensurate := outcome(body(
 	[
-		eq3(get(law, "prohibits_sex_trafficking"), false),
-		eq3(count3(column("sex_trafficking")), 0),
-		any3(column("sex_alternative")),
-		and3(known(rape_max), lt3(sex_weakest, rape_max)),
-		ge3(sex_weakest, stringent_min_max_years),
+		and3(eq3(get(law, "prohibits_sex_trafficking"), false), not3(any_sex_provision)),
+		eq3(count3(column("sex")), 0),
+		and3(any3(column("sex_alternative")), not3(coalesce(cmp_allows_fine, false))),
+		and3(known(cmp_term), ge3(sex_floor, cmp_term)),
+		and3(known(cmp_term), lt3(sex_max, cmp_term)),
+		and3(not3(cmp_known), all3(column("unsex_or_adequate"))),
+		and3(not3(cmp_known), any3(column("sex_inadequate"))),
 		true,
 	],
-	["not_met", "not_met", "not_met", "not_met", "met", "not_met"],
+	["not_met", "not_met", "not_met", "met", "not_met", "met", "not_met", "unknown"],
 ))
 
 # ---- judgments (60-judgments.rules) ----------------------------------------
@@ -328,7 +365,14 @@ special_case := coalesce(get(findings, "special_case"), false)
 
 victims_significant := coalesce(get(findings, "victims_significant_without_proportional_action"), false)
 
-written_plan := coalesce(get(findings, "written_plan_with_resources"), false)
+# found, else `when prevention.national_action_plan = true => true`,
+# `otherwise => null`: true or unknown
+written_plan := w if {
+	w := get(findings, "written_plan_with_resources")
+	w != null
+} else := true if {
+	get(get(input, "prevention"), "national_action_plan") == true
+} else := null
 
 fully_meets := get(findings, "fully_meets")
 
@@ -353,6 +397,7 @@ entry(h) := r if {
 	e := record(h, unknown_entry)
 	r := {
 		"year": e.year,
+		"tier": e.tier,
 		"wl": eq3(e.tier, "2WL"),
 		"three": eq3(e.tier, "3"),
 		"waived": coalesce(e.waiver, false),
@@ -360,6 +405,14 @@ entry(h) := r if {
 }
 
 entries := [entry(h) | some h in history] if is_array(history) else := null
+
+# def previous_tier = first h.tier for h in history where h.year = year - 1
+previous_tier := t if {
+	is_array(entries)
+	hits := [e.tier | some e in entries; e.year == year - 1]
+	count(hits) > 0
+	t := hits[0]
+} else := null
 
 # `streak h in history where h.tier = "2WL"`: consecutive years before the
 # edition (year-1, year-2, ...) with a Watch List entry. A year without one
@@ -415,40 +468,46 @@ enforcement := get(input, "enforcement")
 step_special_case := body([eq3(special_case, true)], ["special"])
 
 step_policy_or_pattern := body(
-	[or3(coalesce(get(state, "policy_or_pattern"), false), coalesce(get(state, "child_soldiers"), false))],
+	[and3(policy_or_pattern_proof, coalesce(get(state, "policy_or_pattern"), false))],
 	["3"],
 )
 
-step_fully_meets := body([and3(eq3(fully_meets, true), coalesce(get(enforcement, "data_provided"), true))], ["1"])
+# fully_meets = true and (enforcement.data_provided ?? known(findings.fully_meets))
+step_fully_meets := body(
+	[
+		and3(not3(known(fully_meets)), and3(known(previous_tier), eq3(previous_tier, "1"))),
+		and3(eq3(fully_meets, true), coalesce(get(enforcement, "data_provided"), known(get(findings, "fully_meets")))),
+	],
+	[null, "1"],
+)
 
 step_significant_efforts := body(
 	[
+		not3(known(significant_efforts)),
 		eq3(significant_efforts, false),
-		and3(and3(eq3(significant_efforts, true), not3(known(increasing_efforts))), not3(coalesce(victims_significant, false))),
-		and3(eq3(significant_efforts, true), eq3(increasing_efforts, false)),
-		and3(eq3(significant_efforts, true), eq3(victims_significant, true)),
-		eq3(significant_efforts, true),
+		eq3(victims_significant, true),
+		not3(known(increasing_efforts)),
+		eq3(increasing_efforts, false),
+		true,
 	],
-	["3", "2", "2WL", "2WL", "2"],
+	[null, "3", "2WL", null, "2WL", "2"],
 )
 
-# decide steps in order until one places the country
+# `decide` steps in order until one fires; one that fires with no tier
+# (null) abstains: the placement ends undecided
+decide_steps := [step_special_case, step_policy_or_pattern, step_fully_meets, step_significant_efforts]
+
 decided := r if {
-	step_special_case.kind == "yes"
-	r := step_special_case.result
-} else := r if {
-	step_policy_or_pattern.kind == "yes"
-	r := step_policy_or_pattern.result
-} else := r if {
-	step_fully_meets.kind == "yes"
-	r := step_fully_meets.result
-} else := r if {
-	step_significant_efforts.kind == "yes"
-	r := step_significant_efforts.result
+	fired := [j | some j, s in decide_steps; s.kind == "yes"]
+	count(fired) > 0
+	r := decide_steps[min(fired)].result
 } else := null
 
-# an adjust step changes the tier when it fires
-adjusted(step, t) := r if {
+# an `adjust` step runs while a tier stands, and changes it when it fires
+# (to no tier when it abstains)
+adjusted(step, t) := null if {
+	t == null
+} else := r if {
 	step.kind == "yes"
 	r := step.result
 } else := t
@@ -460,10 +519,11 @@ watch_list_limit(t) := body(
 
 watch_list_waiver(t) := body(
 	[
+		and3(and3(and3(eq3(t, "2WL"), ge3(wl_run, wl_years_without_waiver)), lt3(waivers_in_run, max_wl_waivers)), not3(known(written_plan))),
 		and3(and3(and3(eq3(t, "2WL"), ge3(wl_run, wl_years_without_waiver)), lt3(waivers_in_run, max_wl_waivers)), eq3(written_plan, true)),
 		and3(eq3(t, "2WL"), ge3(wl_run, wl_years_without_waiver)),
 	],
-	["2WL", "3"],
+	[null, "2WL", "3"],
 )
 
 post_waiver(t) := body(
