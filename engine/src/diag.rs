@@ -170,6 +170,11 @@ impl SourceMap {
         }
     }
 
+    /// How many files the map holds (ids are `0..file_count()`).
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     pub fn path(&self, file: u32) -> &str {
         self.files
             .get(file as usize)

@@ -409,7 +409,9 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
     }
 
     let src = &pack.sources;
+    let whole = operand_spans(pack);
     let mut out = vec![];
+    let mut swapped = vec![];
     let mut push = |kind: Kind, at: Span, len: usize, with: &str, change: String, what: Change| {
         let (before, after) = line_with(src.text(at.file), at.start as usize, len, with);
         out.push(Mutant {
@@ -431,14 +433,35 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
         };
         let site = Span::new(gap.file, at, at + sym.len());
         for (kind, to) in op_mutants(op) {
-            push(
-                kind,
-                site,
-                sym.len(),
-                to.symbol(),
-                format!("`{sym}` -> `{}`", to.symbol()),
-                Change::Op { at: gap, to },
-            );
+            let change = format!("`{sym}` -> `{}`", to.symbol());
+            let what = Change::Op { at: gap, to };
+            // `and` and `or` bind differently: the mutant keeps the tree,
+            // so its text shows the swapped operation in parentheses
+            match whole.get(&(gap.file, gap.start, gap.end)) {
+                Some(&(start, end)) if kind == Kind::AndOr => {
+                    let text = src.text(gap.file);
+                    let (Some(left), Some(right)) = (
+                        text.get(start as usize..at),
+                        text.get(at + sym.len()..end as usize),
+                    ) else {
+                        continue;
+                    };
+                    let with = format!("({left}{}{right})", to.symbol());
+                    let len = (end - start) as usize;
+                    let span = Span::new(gap.file, start as usize, end as usize);
+                    let (before, after) = line_with(text, start as usize, len, &with);
+                    swapped.push(Mutant {
+                        kind,
+                        location: src.location(site),
+                        change,
+                        before,
+                        after,
+                        order: (span.file, at as u32),
+                        what,
+                    });
+                }
+                _ => push(kind, site, sym.len(), to.symbol(), change, what),
+            }
         }
     }
     for (span, n) in nums {
@@ -581,7 +604,114 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
         }
     }
     out.extend(deleted);
+    out.extend(swapped);
     out.sort_by_key(|m| (m.order, m.kind));
+    out
+}
+
+/// For each binary operation of the pack's source, (file, the end of its
+/// left operand, the start of its right one) to the operation's whole
+/// span: where `and`/`or` swaps are shown in parentheses. The files are
+/// parsed again for this (display only; nothing is checked).
+fn operand_spans(pack: &RulePack) -> std::collections::HashMap<(u32, u32, u32), (u32, u32)> {
+    use crate::ast::{Branch, Expr, ExprKind, Let, RationaleItem, TemplatePart};
+    fn expr(e: &Expr, out: &mut std::collections::HashMap<(u32, u32, u32), (u32, u32)>) {
+        match &e.kind {
+            ExprKind::Bin(_, a, b) => {
+                let start = a.span.end.min(b.span.start);
+                out.insert(
+                    (e.span.file, start, b.span.start),
+                    (e.span.start, e.span.end),
+                );
+                expr(a, out);
+                expr(b, out);
+            }
+            ExprKind::Template(parts) => {
+                for p in parts.iter() {
+                    if let TemplatePart::Expr(x) = p {
+                        expr(x, out);
+                    }
+                }
+            }
+            ExprKind::Not(x) | ExprKind::Neg(x) => expr(x, out),
+            ExprKind::If(c, a, b) => {
+                expr(c, out);
+                expr(a, out);
+                expr(b, out);
+            }
+            ExprKind::Quant { list, filter, .. } => {
+                expr(list, out);
+                if let Some(f) = filter {
+                    expr(f, out);
+                }
+            }
+            ExprKind::Agg {
+                value,
+                list,
+                filter,
+                ..
+            } => {
+                expr(value, out);
+                expr(list, out);
+                if let Some(f) = filter {
+                    expr(f, out);
+                }
+            }
+            ExprKind::Call(_, xs) | ExprKind::List(xs) => {
+                for x in xs {
+                    expr(x, out);
+                }
+            }
+            ExprKind::Lit(_) | ExprKind::Name(_) | ExprKind::Is(..) => {}
+        }
+    }
+    fn body(
+        lets: &[Let],
+        branches: &[Branch],
+        out: &mut std::collections::HashMap<(u32, u32, u32), (u32, u32)>,
+    ) {
+        for l in lets {
+            expr(&l.value, out);
+        }
+        for b in branches {
+            if let Some(w) = &b.when {
+                expr(w, out);
+            }
+            expr(&b.result, out);
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for id in 0..pack.sources.file_count() as u32 {
+        let Ok(f) = crate::parse::parse_file(id, pack.sources.text(id)) else {
+            continue;
+        };
+        for d in &f.defs {
+            expr(&d.body, &mut out);
+        }
+        for j in &f.judgments {
+            expr(&j.found, &mut out);
+            body(&j.lets, &j.branches, &mut out);
+        }
+        for c in &f.criteria {
+            body(&c.lets, &c.branches, &mut out);
+        }
+        for x in &f.exceptions {
+            body(&x.lets, &x.branches, &mut out);
+        }
+        for p in &f.placements {
+            for s in &p.steps {
+                body(&s.lets, &s.branches, &mut out);
+            }
+        }
+        for r in &f.rationale {
+            if let RationaleItem::Say { text, when } = r {
+                expr(text, &mut out);
+                if let Some(w) = when {
+                    expr(w, &mut out);
+                }
+            }
+        }
+    }
     out
 }
 
