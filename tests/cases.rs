@@ -179,3 +179,45 @@ fn every_assessment_snapshot_belongs_to_a_case() {
         orphans.join("\n")
     );
 }
+
+/// The prose of docs/agreement.md quotes only percentages that the
+/// checked `tiers test --agreement` block shows, so a figure cannot go
+/// stale in a sentence while the block is kept current.
+#[test]
+fn agreement_prose_quotes_only_figures_the_block_shows() {
+    let doc = std::fs::read_to_string(root().join("docs/agreement.md")).expect("docs/agreement.md");
+    let dirs = real_case_dirs();
+    let mut args = vec!["test", "--agreement"];
+    args.extend(dirs.iter().map(String::as_str));
+    let (code, out, err) = tiers_tests::tiers(&args);
+    assert_eq!(code, 0, "{err}");
+    // the prose: the page without its fenced blocks
+    let mut prose = String::new();
+    for (i, part) in doc.split("```").enumerate() {
+        if i % 2 == 0 {
+            prose.push_str(part);
+        }
+    }
+    let mut quoted = 0;
+    for (i, _) in prose.match_indices('%') {
+        let digits: String = prose[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if digits.is_empty() {
+            continue;
+        }
+        quoted += 1;
+        let figure = format!("{digits}%");
+        assert!(
+            out.contains(&format!("({figure})")),
+            "docs/agreement.md says {figure}, which `tiers {}` does not print:\n{out}",
+            args.join(" ")
+        );
+    }
+    assert!(quoted > 0, "no percentage quoted in the prose");
+}
