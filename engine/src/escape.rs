@@ -120,7 +120,7 @@ mod tests {
     fn terminal_escapes_what_acts_on_a_terminal() {
         assert_eq!(terminal("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(terminal("bel\u{7}"), "bel\\u{7}");
-        assert_eq!(terminal("cr\rnul\0"), "cr\\rnul\\0");
+        assert_eq!(terminal("cr\rnul\0"), "cr\\rnul\\u{0}");
         assert_eq!(terminal("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(terminal("line\nnext\tcol"), "line\nnext\tcol");
         assert_eq!(terminal("§108 → Tier 2"), "§108 → Tier 2");

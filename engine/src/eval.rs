@@ -278,12 +278,12 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
     }
     if ev.too_deep {
         warnings.push(format!(
-            "evaluation nests deeper than {MAX_EVAL_DEPTH} levels (defs, judgments and criteria reading one another); what needed more is unknown"
+            "evaluation nested deeper than {MAX_EVAL_DEPTH} levels (defs, judgments and criteria reading one another) and stopped; outcomes past that point are unknown"
         ));
     }
     if ev.oversized {
         warnings.push(format!(
-            "a text value grew past {MAX_TEXT} bytes; what needed it is unknown"
+            "a text value grew past {MAX_TEXT} bytes and evaluation stopped; outcomes past that point are unknown"
         ));
     }
 
@@ -828,6 +828,12 @@ impl<'a> Ev<'a> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
             self.exhausted = true;
+            return Value::Unknown;
+        }
+        // like the step budget, the other limits stop evaluation for good:
+        // a text made from an unknown part would read "unknown" and compare
+        // as if it were known
+        if self.oversized || self.too_deep {
             return Value::Unknown;
         }
         if self.depth >= MAX_EVAL_DEPTH {

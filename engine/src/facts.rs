@@ -1256,6 +1256,18 @@ pub fn to_json(rec: &RecTy, f: &Fact) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
+/// Checks facts that were changed after loading (`--set`, a scenario's
+/// `set:`) with every check of the loader, as if they were a facts file:
+/// the facts are written out as JSON (which is YAML) and read back. The
+/// diagnostics name the YAML path; their spans point into that text.
+pub fn recheck(pack: &RulePack, facts: &Facts) -> Result<(), Vec<Diagnostic>> {
+    let text = serde_json::to_string_pretty(&to_json(&pack.root, &facts.root)).unwrap_or_default();
+    let mut sources = SourceMap::default();
+    let id = sources.add("(the changed facts)", text);
+    let node = parse_yaml(sources.text(id), id, &sources).map_err(|d| vec![d])?;
+    from_node(pack, &sources, id, &node).map(|_| ())
+}
+
 /// The current calendar year (UTC), from the system clock.
 fn current_year() -> f64 {
     let secs = std::time::SystemTime::now()

@@ -782,6 +782,7 @@ impl Builder {
 
     /// Builds an expression whose root sits `depth` operations deep.
     fn expr(&mut self, p: Pair<Rule>, depth: usize) -> Expr {
+        let p = pass_through(p);
         let span = self.span(&p);
         if depth > MAX_EXPR_DEPTH {
             // once per file: the rest of a long chain would say the same
@@ -1054,6 +1055,38 @@ impl Builder {
         match p.into_inner().next() {
             Some(i) => self.expr(i, depth),
             None => lit(Literal::Null, span),
+        }
+    }
+}
+
+/// The first pair below `p` that is more than a level of the precedence
+/// grammar: `(x)` is `expr > coalesce > expr_or > expr_and > expr_not >
+/// expr_cmp > expr_add > expr_mul > expr_unary > ...` with one child each.
+/// Skipping them in a loop keeps the builder's recursion to one call per
+/// node of the tree (ten per bracket would overflow a small stack long
+/// before the nesting limit).
+fn pass_through(mut p: Pair<Rule>) -> Pair<Rule> {
+    loop {
+        let level = matches!(
+            p.as_rule(),
+            Rule::expr
+                | Rule::template_expr
+                | Rule::coalesce
+                | Rule::expr_or
+                | Rule::expr_and
+                | Rule::expr_not
+                | Rule::expr_cmp
+                | Rule::expr_add
+                | Rule::expr_mul
+                | Rule::expr_unary
+        );
+        if !level {
+            return p;
+        }
+        let mut inner = p.clone().into_inner();
+        match (inner.next(), inner.next()) {
+            (Some(only), None) => p = only,
+            _ => return p,
         }
     }
 }

@@ -171,20 +171,35 @@ fn set_at(
 }
 
 /// Applies changes, reporting a bad path as a diagnostic.
+/// Applies changes, reporting a bad path as a diagnostic; then checks the
+/// changed facts as a whole with the loader's checks ([`facts::recheck`]),
+/// so a change can make no facts that a facts file could not hold (a
+/// history entry for the edition itself, two tiers for one year).
 pub fn apply_all(pack: &RulePack, facts: &mut Facts, changes: &[Change]) -> Result<(), Failure> {
+    let at = |c: &Change, code: Code, msg: String| {
+        let mut sources = SourceMap::default();
+        let id = sources.add("--set", c.path.clone());
+        Failure::new(
+            sources,
+            vec![Diagnostic::new(code, msg, Span::new(id, 0, c.path.len()))],
+        )
+    };
     for c in changes {
         if let Err(msg) = apply(&mut facts.root, &pack.root, c) {
-            let mut sources = SourceMap::default();
-            let id = sources.add("--set", c.path.clone());
-            return Err(Failure::new(
-                sources,
-                vec![Diagnostic::new(
-                    Code::BadPath,
-                    msg,
-                    Span::new(id, 0, c.path.len()),
-                )],
-            ));
+            return Err(at(c, Code::BadPath, msg));
         }
+    }
+    if let (Some(last), Err(ds)) = (changes.last(), facts::recheck(pack, facts)) {
+        let mut f = at(last, ds[0].code, String::new());
+        f.diags = ds
+            .into_iter()
+            .map(|d| Diagnostic {
+                message: format!("after the changes, {}", d.message),
+                span: f.diags[0].span,
+                ..d
+            })
+            .collect();
+        return Err(f);
     }
     Ok(())
 }
