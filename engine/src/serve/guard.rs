@@ -163,7 +163,8 @@ impl Roots {
 /// The `base:` a scenario file names, resolved beside it; `None` for a
 /// facts file (or a file that does not parse: the loader reports that).
 fn scenario_base(file: &Path) -> Option<PathBuf> {
-    let bytes = std::fs::read(file).ok()?;
+    // read as every case file is: regular files only, size-limited
+    let bytes = crate::io::read_limited(file, facts::MAX_FACTS_FILE).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let mut sources = SourceMap::default();
     let id = sources.add(file.display().to_string(), text);
