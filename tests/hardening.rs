@@ -16,12 +16,33 @@ use std::time::{Duration, Instant};
 use tiers::case::{self, LoadOptions};
 use tiers_tests::{bin, root, tvpa};
 
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty directory for one test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!("tiers-hardening-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("scratch dir");
-    d
+    Scratch(d)
 }
 
 /// Waits for `child` at most `secs` seconds (killing it then, and failing
