@@ -83,7 +83,7 @@ fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
 }
 
 /// Wraps `text` to `width` columns, each line after the first indented.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -1,7 +1,7 @@
 //! Renders what-if comparisons, reform searches and rule-change diffs.
 
 use crate::escape::md_inline;
-use crate::explain::Format;
+use crate::explain::{wrap, Format};
 use crate::pack::RulePack;
 use crate::whatif::{Delta, Reforms, Target};
 use serde_json::{json, Value as Json};
@@ -178,26 +178,6 @@ fn target_text(r: &Reforms) -> String {
         ),
         Target::Criterion(c) => format!("`{c}` met"),
     }
-}
-
-/// Wraps `text` at `width` columns; lines after the first start with `indent`.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            out.push_str(indent);
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(&line);
-    out
 }
 
 /// The width reform and what-if text is wrapped at.

@@ -943,3 +943,19 @@ fn explain_unreachable(
     }
     s.join(" ")
 }
+
+/// The tier one step better than `current` by the pack's `tier_rank`.
+pub fn next_tier_up(pack: &RulePack, facts: &Facts, current: Option<&str>) -> String {
+    let rank = |t: &str| call_hook(pack, facts, pack.tier_rank_def, t).and_then(|j| j.as_f64());
+    let cur = current.and_then(rank).unwrap_or(f64::MAX);
+    pack.tier_variants
+        .iter()
+        .filter_map(|t| {
+            rank(t)
+                .filter(|r| *r > 0.0 && *r < cur)
+                .map(|r| (r, t.clone()))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| current.unwrap_or_default().to_string())
+}

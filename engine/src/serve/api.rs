@@ -331,7 +331,11 @@ pub fn reforms(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
                     did_you_mean(&t, names).map(|h| format!("did you mean `{h}`?")),
                 ));
             }
-            None => Target::Tier(next_tier_up(pack, &facts, base.tier.as_deref())),
+            None => Target::Tier(crate::whatif::next_tier_up(
+                pack,
+                &facts,
+                base.tier.as_deref(),
+            )),
         };
         let max_size = match ask.body.get("max_size") {
             None | Some(Json::Null) => 3,
@@ -385,24 +389,6 @@ pub fn reforms(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
         Ok(text) => Resp::new(200, super::http::JSON, text),
         Err(f) => failure(400, &f),
     }
-}
-
-/// The tier one step better than `current` by the pack's `tier_rank`.
-fn next_tier_up(pack: &RulePack, facts: &Facts, current: Option<&str>) -> String {
-    let rank = |t: &str| {
-        crate::eval::call_hook(pack, facts, pack.tier_rank_def, t).and_then(|j| j.as_f64())
-    };
-    let cur = current.and_then(rank).unwrap_or(f64::MAX);
-    pack.tier_variants
-        .iter()
-        .filter_map(|t| {
-            rank(t)
-                .filter(|r| *r > 0.0 && *r < cur)
-                .map(|r| (r, t.clone()))
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, t)| t)
-        .unwrap_or_else(|| current.unwrap_or_default().to_string())
 }
 
 /// `POST /api/scenario`: the change as a scenario file to save beside the

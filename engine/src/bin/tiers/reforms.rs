@@ -80,7 +80,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             );
             return Ok(Exit::Failed);
         }
-        None => Target::Tier(next_tier_up(&pack, &facts, base.tier.as_deref())),
+        None => Target::Tier(tiers::whatif::next_tier_up(
+            &pack,
+            &facts,
+            base.tier.as_deref(),
+        )),
     };
     let opts = SearchOptions {
         max_size: args.max_size,
@@ -114,28 +118,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let out = tiers::report::reforms(&pack, &result, &base.country, &per, fmt);
     emit(&out, args.format);
     Ok(Exit::Ok)
-}
-
-/// The tier one step better than `current` by the pack's `tier_rank`.
-fn next_tier_up(
-    pack: &tiers::RulePack,
-    facts: &tiers::facts::Facts,
-    current: Option<&str>,
-) -> String {
-    let rank = |t: &str| {
-        tiers::eval::call_hook(pack, facts, pack.tier_rank_def, t).and_then(|j| j.as_f64())
-    };
-    let cur = current.and_then(rank).unwrap_or(f64::MAX);
-    pack.tier_variants
-        .iter()
-        .filter_map(|t| {
-            rank(t)
-                .filter(|r| *r > 0.0 && *r < cur)
-                .map(|r| (r, t.clone()))
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, t)| t)
-        .unwrap_or_else(|| current.unwrap_or_default().to_string())
 }
 
 fn emit(out: &str, format: Fmt) {
