@@ -405,3 +405,23 @@ fn test_mutants_lists_survivors_and_closes_with_the_kill_count() {
     assert_eq!(code, 1);
     assert!(err.contains("no case with an `expect:`"), "{err}");
 }
+
+#[test]
+fn a_waiver_on_a_year_off_the_watch_list_is_flagged() {
+    let dir = std::env::temp_dir().join(format!("tiers-waiver-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("edgeland.yaml");
+    std::fs::write(
+        &file,
+        "country: Edgeland\nyear: 2023\nhistory:\n  - {year: 2022, tier: \"3\", waiver: true}\n",
+    )
+    .expect("write");
+    let (code, out, err) = tiers(&["assess", file.to_str().unwrap_or_default()]);
+    assert_eq!(code, 0, "{err}");
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        out.contains("history 2022: a waiver keeps a country on Tier 2 Watch List, but that year is Tier 3; the waiver is not counted"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
