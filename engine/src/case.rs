@@ -149,7 +149,11 @@ impl Loader {
             } => (scenario, sources, *file),
         };
         let here = |msg: String| {
-            let d = Diagnostic::new(Code::BadPath, msg, crate::ast::Span::new(file, 0, 0));
+            let d = Diagnostic::new(
+                Code::BadPath,
+                msg,
+                crate::syntax::ast::Span::new(file, 0, 0),
+            );
             Failure::new(sources.clone(), vec![d])
         };
         if scenarios > 8 {
@@ -322,7 +326,8 @@ pub fn read_scenario_file(
     let mut sources = SourceMap::default();
     let bytes = crate::io::read_limited(path, facts::MAX_FACTS_FILE).map_err(|e| {
         let id = sources.add(shown.clone(), "");
-        let d = crate::read_diagnostic(&e, "scenario file", crate::ast::Span::new(id, 0, 0));
+        let d =
+            crate::read_diagnostic(&e, "scenario file", crate::syntax::ast::Span::new(id, 0, 0));
         Failure::new(sources.clone(), vec![d])
     })?;
     let id = sources.add(shown, String::from_utf8_lossy(&bytes).into_owned());
@@ -352,7 +357,7 @@ fn read_file(pack: &RulePack, path: &Path, opts: LoadOptions, base: bool) -> Res
                 vec![crate::read_diagnostic(
                     &e,
                     "facts file",
-                    crate::ast::Span::new(id, 0, 0),
+                    crate::syntax::ast::Span::new(id, 0, 0),
                 )],
             ))
         }
@@ -417,7 +422,7 @@ fn read_raw(
                 "its top level is not a mapping with {}",
                 required.join(" and ")
             ),
-            crate::ast::Span::new(id, 0, 0),
+            crate::syntax::ast::Span::new(id, 0, 0),
         );
         return Err(not_facts(sources, d));
     }
@@ -447,7 +452,7 @@ fn read_raw(
                         .map(|(_, v)| facts::node_span(&sources, id, v)),
                     _ => None,
                 }
-                .unwrap_or(crate::ast::Span::new(id, 0, 0));
+                .unwrap_or(crate::syntax::ast::Span::new(id, 0, 0));
                 let d = Diagnostic::new(
                     Code::BadValue,
                     format!(
@@ -758,7 +763,7 @@ pub struct CoverageRow {
 /// them).
 pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<CoverageRow> {
     let mut rows = vec![];
-    let describe = |span: crate::ast::Span| {
+    let describe = |span: crate::syntax::ast::Span| {
         let text = pack.sources.text(span.file);
         let s = text
             .get(span.start as usize..span.end as usize)

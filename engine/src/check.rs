@@ -2,9 +2,11 @@
 //! and compile the AST into a [`RulePack`]. Every problem is reported at
 //! once, each with a stable code.
 
-use crate::ast::{self, BinOp, Branch, ExprKind, Literal, QuantKind, Span, TemplatePart, TypeExpr};
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
 use crate::pack::*;
+use crate::syntax::ast::{
+    self, BinOp, Branch, ExprKind, Literal, QuantKind, Span, TemplatePart, TypeExpr,
+};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -80,7 +82,7 @@ struct Checker {
     inline_depth: usize,
     /// How deep the expression being compiled nests, defs written out.
     expr_depth: usize,
-    /// Whether [`crate::parse::MAX_EXPR_DEPTH`] was passed (reported once).
+    /// Whether [`crate::syntax::parse::MAX_EXPR_DEPTH`] was passed (reported once).
     too_deep: bool,
     /// The deepest `expr_depth` since the item being compiled began.
     deepest: usize,
@@ -1091,10 +1093,10 @@ impl Checker {
     }
 
     /// Compiles an expression; with the bodies of the defs it calls written
-    /// out (inlined), it may nest at most [`crate::parse::MAX_EXPR_DEPTH`]
+    /// out (inlined), it may nest at most [`crate::syntax::parse::MAX_EXPR_DEPTH`]
     /// operations deep, so that evaluating it cannot exhaust the stack.
     fn expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> (CExpr, Ty) {
-        if self.expr_depth >= crate::parse::MAX_EXPR_DEPTH {
+        if self.expr_depth >= crate::syntax::parse::MAX_EXPR_DEPTH {
             if !self.too_deep {
                 self.too_deep = true;
                 self.diags.push(
@@ -1102,7 +1104,7 @@ impl Checker {
                         Code::NestingTooDeep,
                         format!(
                             "with the defs it calls written out, the expression nests more than {} operations deep",
-                            crate::parse::MAX_EXPR_DEPTH
+                            crate::syntax::parse::MAX_EXPR_DEPTH
                         ),
                         e.span,
                     )
@@ -1854,11 +1856,11 @@ impl Checker {
 
     /// Defs, judgments and criteria that read one another nest their
     /// expressions: the longest such chain, each body counted as deep as it
-    /// nests, stays within [`crate::parse::MAX_EXPR_DEPTH`], so evaluating
+    /// nests, stays within [`crate::syntax::parse::MAX_EXPR_DEPTH`], so evaluating
     /// and analysing the pack cannot exhaust the stack (a chain of 5,000
     /// defs each reading the next is refused here).
     fn chain_depth(&mut self, graph: &HashMap<Node, (HashSet<Node>, Span, String)>) {
-        let limit = crate::parse::MAX_EXPR_DEPTH;
+        let limit = crate::syntax::parse::MAX_EXPR_DEPTH;
         let mut total: HashMap<Node, (usize, Option<Node>)> = HashMap::new();
         let mut nodes: Vec<&Node> = graph.keys().collect();
         nodes.sort_by_key(|n| (graph[n].1.file, graph[n].1.start));

@@ -1,8 +1,8 @@
 //! Diagnostics: a stable kebab-case code, a message, a span into a source
 //! file and an optional help. Every code is listed in docs/diagnostics.md.
 
-use crate::ast::Span;
 use crate::escape;
+use crate::syntax::ast::Span;
 use std::fmt;
 
 macro_rules! codes {

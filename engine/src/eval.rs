@@ -2,9 +2,9 @@
 //! [`Assessment`] with the justification of every outcome; it never
 //! panics, and a missing fact gives `unknown`, never a silent `not_met`.
 
-use crate::ast::{AggKind, BinOp, QuantKind};
 use crate::facts::{Fact, Facts};
 use crate::pack::*;
+use crate::syntax::ast::{AggKind, BinOp, QuantKind};
 use serde_json::Value as Json;
 use std::rc::Rc;
 
@@ -15,7 +15,7 @@ pub const MAX_STEPS: u64 = 5_000_000;
 /// How deep evaluation may nest (expressions inside expressions, and defs,
 /// judgments and criteria that read one another): deeper is unknown, with
 /// an `eval-limit` warning, so no pack can exhaust the stack (the checker
-/// keeps one expression within [`crate::parse::MAX_EXPR_DEPTH`]; chains of
+/// keeps one expression within [`crate::syntax::parse::MAX_EXPR_DEPTH`]; chains of
 /// defs add up).
 pub const MAX_EVAL_DEPTH: usize = 250;
 

@@ -1,9 +1,9 @@
 //! YAML -> typed facts, checked against the facts schema the rule pack
 //! declares. Every problem names the YAML path, the file and the line.
 
-use crate::ast::Span;
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
 use crate::pack::{Outcome, RecTy, RulePack, Ty};
+use crate::syntax::ast::Span;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;

@@ -16,7 +16,6 @@
 //! threshold, sentence and tier lives in the rule files.
 
 pub mod agreement;
-pub mod ast;
 pub mod builtin;
 pub mod case;
 pub mod check;
@@ -25,17 +24,16 @@ pub mod escape;
 pub mod eval;
 pub mod explain;
 pub mod facts;
-pub mod fmt;
 pub mod io;
 pub mod mutants;
 pub mod pack;
-pub mod parse;
 pub mod reads;
 pub mod report;
 pub mod scenario;
 pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod syntax;
 pub mod whatif;
 
 use diag::{Code, Diagnostic, SourceMap};
@@ -43,6 +41,10 @@ use std::path::Path;
 
 pub use eval::{evaluate, Assessment};
 pub use pack::{Outcome, RulePack};
+
+// The stages' modules at their old paths (`tiers::ast`, `tiers::parse`, ...),
+// as the binary, tests, benchmark and fuzz targets use them.
+pub use syntax::{ast, fmt, parse};
 
 /// The most diagnostics [`Failure::render`] shows; the rest are counted.
 pub const MAX_SHOWN: usize = 50;

@@ -11,11 +11,11 @@
 //! it. A change written once in the source (a def inlined at each call)
 //! is one mutant, made at every copy.
 
-use crate::ast::{BinOp, Span};
 use crate::case::{self, LoadOptions, Loader};
 use crate::eval::{decide, Decision};
 use crate::facts::Expect;
 use crate::pack::{Body, CExpr, Const, RulePack};
+use crate::syntax::ast::{BinOp, Span};
 use crate::Outcome;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -614,7 +614,7 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
 /// span: where `and`/`or` swaps are shown in parentheses. The files are
 /// parsed again for this (display only; nothing is checked).
 fn operand_spans(pack: &RulePack) -> std::collections::HashMap<(u32, u32, u32), (u32, u32)> {
-    use crate::ast::{Branch, Expr, ExprKind, Let, RationaleItem, TemplatePart};
+    use crate::syntax::ast::{Branch, Expr, ExprKind, Let, RationaleItem, TemplatePart};
     fn expr(e: &Expr, out: &mut std::collections::HashMap<(u32, u32, u32), (u32, u32)>) {
         match &e.kind {
             ExprKind::Bin(_, a, b) => {
@@ -682,7 +682,7 @@ fn operand_spans(pack: &RulePack) -> std::collections::HashMap<(u32, u32, u32), 
     }
     let mut out = std::collections::HashMap::new();
     for id in 0..pack.sources.file_count() as u32 {
-        let Ok(f) = crate::parse::parse_file(id, pack.sources.text(id)) else {
+        let Ok(f) = crate::syntax::parse::parse_file(id, pack.sources.text(id)) else {
             continue;
         };
         for d in &f.defs {

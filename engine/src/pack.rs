@@ -1,8 +1,8 @@
 //! The checked, compiled rule pack: names resolved to slots and indices,
 //! types known. Built by `check`, run by `eval`.
 
-use crate::ast::{AggKind, BinOp, Meta, QuantKind, Span};
 use crate::diag::SourceMap;
+use crate::syntax::ast::{AggKind, BinOp, Meta, QuantKind, Span};
 use std::fmt;
 use std::rc::Rc;
 

@@ -9,8 +9,8 @@
 //! `law.provisions[*].fine`. Reads through `let`s, quantifier variables and
 //! defs (with or without parameters) are followed to the facts they name.
 
-use crate::ast::QuantKind;
 use crate::pack::{Body, CExpr, CPart, CRationale, RecTy, RulePack, Ty};
+use crate::syntax::ast::QuantKind;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 

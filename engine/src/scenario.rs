@@ -1,11 +1,11 @@
 //! Changing facts: `--set PATH=VALUE`, reform levers, and scenario files
 //! (`base:` a facts file, `note:`, `set:` changes, optional `expect:`).
 
-use crate::ast::Span;
 use crate::check::resolve_path;
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
 use crate::facts::{self, Fact, Facts, YNode};
 use crate::pack::{CLever, Const, PathSeg, RecTy, RulePack, Ty};
+use crate::syntax::ast::Span;
 use crate::Failure;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;

@@ -16,13 +16,13 @@
 
 use super::http::{Req, Resp};
 use super::Ctx;
-use crate::ast::Span;
 use crate::case::{self, LoadOptions};
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
 use crate::eval::fmt_num;
 use crate::explain::{self, Format};
 use crate::facts::{Fact, Facts};
 use crate::scenario::{self, Change};
+use crate::syntax::ast::Span;
 use crate::whatif::{self, SearchOptions, Target};
 use crate::{Failure, RulePack};
 use serde_json::{json, Map, Value as Json};

@@ -1,13 +1,13 @@
 //! Source text -> [`ast::File`]. The only module that sees pest types.
 
-use crate::ast::*;
 use crate::diag::{Code, Diagnostic};
+use crate::syntax::ast::*;
 use pest::iterators::Pair;
 use pest::Parser;
 use std::rc::Rc;
 
 #[derive(pest_derive::Parser)]
-#[grammar = "grammar.pest"]
+#[grammar = "syntax/grammar.pest"]
 struct RuleParser;
 
 /// The deepest bracket nesting a rule file may have. Deeper input is
