@@ -1,7 +1,7 @@
 //! Diagnostics: a stable kebab-case code, a message, a span into a source
 //! file and an optional help. Every code is listed in docs/diagnostics.md.
 
-use crate::escape;
+use crate::render::escape;
 use crate::syntax::ast::Span;
 use std::fmt;
 

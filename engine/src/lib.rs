@@ -20,15 +20,13 @@ pub mod builtin;
 pub mod case;
 pub mod check;
 pub mod diag;
-pub mod escape;
 pub mod eval;
-pub mod explain;
 pub mod facts;
 pub mod io;
 pub mod mutants;
 pub mod pack;
 pub mod reads;
-pub mod report;
+pub mod render;
 pub mod scenario;
 pub mod schema;
 #[cfg(feature = "serve")]
@@ -44,6 +42,7 @@ pub use pack::{Outcome, RulePack};
 
 // The stages' modules at their old paths (`tiers::ast`, `tiers::parse`, ...),
 // as the binary, tests, benchmark and fuzz targets use them.
+pub use render::{assessment as explain, escape, whatif as report};
 pub use syntax::{ast, fmt, parse};
 
 /// The most diagnostics [`Failure::render`] shows; the rest are counted.

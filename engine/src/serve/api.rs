@@ -19,8 +19,8 @@ use super::Ctx;
 use crate::case::{self, LoadOptions};
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
 use crate::eval::fmt_num;
-use crate::explain::{self, Format};
 use crate::facts::{Fact, Facts};
+use crate::render::assessment::{self, Format};
 use crate::scenario::{self, Change};
 use crate::syntax::ast::Span;
 use crate::whatif::{self, SearchOptions, Target};
@@ -78,7 +78,7 @@ pub fn assess(pack: &RulePack, req: &Req) -> Resp {
         no_findings: req.flag("no_findings"),
     };
     match load_document(pack, &req.body, opts) {
-        Ok(facts) => Resp::json(200, &explain::to_json(&crate::evaluate(pack, &facts))),
+        Ok(facts) => Resp::json(200, &assessment::to_json(&crate::evaluate(pack, &facts))),
         Err(f) => failure(400, &f),
     }
 }
@@ -286,11 +286,15 @@ pub fn whatif(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
             crate::evaluate(pack, &after),
         );
         whatif::explain_unmoved(pack, &before, &after, &changes, &mut d);
-        let mut v: Json =
-            serde_json::from_str(&crate::report::delta(&d, &shown, None, Format::Json))
-                .unwrap_or_default();
-        v["before"] = explain::to_json(&d.before);
-        v["after"] = explain::to_json(&d.after);
+        let mut v: Json = serde_json::from_str(&crate::render::whatif::delta(
+            &d,
+            &shown,
+            None,
+            Format::Json,
+        ))
+        .unwrap_or_default();
+        v["before"] = assessment::to_json(&d.before);
+        v["after"] = assessment::to_json(&d.after);
         v["rationale_diff"] = d
             .rationale
             .iter()
@@ -377,7 +381,7 @@ pub fn reforms(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
                 ));
             }
         }
-        Ok(crate::report::reforms(
+        Ok(crate::render::whatif::reforms(
             pack,
             &r,
             &base.country,

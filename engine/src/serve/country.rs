@@ -397,7 +397,7 @@ pub fn markdown(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
             Resp::download(
                 &name,
                 "text/markdown; charset=utf-8",
-                crate::explain::markdown(&a),
+                crate::render::assessment::markdown(&a),
             )
         }
         Err(f) => Resp::text(422, &f.render()),

@@ -261,9 +261,9 @@ fn md_cites(a: &Assessment, cites: &[String]) -> String {
 }
 
 /// Text from the facts or the pack inside a Markdown line or table cell
-/// (see [`crate::escape::md_inline`]).
+/// (see [`crate::render::escape::md_inline`]).
 fn md_escape(s: &str) -> String {
-    crate::escape::md_inline(s)
+    crate::render::escape::md_inline(s)
 }
 
 pub fn markdown(a: &Assessment) -> String {
@@ -322,7 +322,7 @@ pub fn markdown(a: &Assessment) -> String {
     // plain paragraphs, ready to paste into a draft
     out.push_str(&format!(
         "\n### Draft rationale\n\n{}\n",
-        crate::escape::md_paragraphs(&a.rationale)
+        crate::render::escape::md_paragraphs(&a.rationale)
     ));
     if !a.sources.is_empty() {
         out.push_str("\n### Sources\n\n");

@@ -1,8 +1,8 @@
 //! Renders what-if comparisons, reform searches and rule-change diffs.
 
-use crate::escape::md_inline;
-use crate::explain::{wrap, Format};
 use crate::pack::RulePack;
+use crate::render::assessment::{wrap, Format};
+use crate::render::escape::md_inline;
 use crate::whatif::{Delta, Reforms, Target};
 use serde_json::{json, Value as Json};
 
@@ -106,7 +106,7 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     let a = &d.after;
     let mut out = format!("## What if: {}\n\n", md_inline(&b.country));
     if let Some(n) = note {
-        out.push_str(&format!("{}\n\n", crate::escape::md_paragraphs(n)));
+        out.push_str(&format!("{}\n\n", crate::render::escape::md_paragraphs(n)));
     }
     for c in changes {
         out.push_str(&format!("- set {}\n", md_inline(c)));
@@ -129,14 +129,14 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
         }
     }
     for w in &d.why {
-        out.push_str(&format!("\n{}\n", crate::escape::md_paragraphs(w)));
+        out.push_str(&format!("\n{}\n", crate::render::escape::md_paragraphs(w)));
     }
     // the fence is longer than any run of backticks in the text it holds
     let mut diff = String::new();
     for (k, s) in &d.rationale {
         diff.push_str(&format!("{k} {}\n", s.replace(['\n', '\r'], " ")));
     }
-    let fence = crate::escape::md_fence(&diff);
+    let fence = crate::render::escape::md_fence(&diff);
     out.push_str(&format!("\n{fence}diff\n{diff}{fence}\n"));
     out
 }
