@@ -1,5 +1,11 @@
 //! Case files: a facts file, optionally with an `expect:` block, read from
 //! disk and checked against a pack.
+//!
+//! Over the cases loaded here: `agreement` (`tiers test --agreement`) and
+//! `mutants` (`tiers test --mutants`).
+
+pub mod agreement;
+pub mod mutants;
 
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::facts::{self, Expect, Fact, Facts};
