@@ -612,7 +612,7 @@ impl Checker {
                         }
                         self.variant_check(&ty, &c, s.span);
                         // the checks a facts file's value gets (range, required, edition)
-                        let value = crate::scenario::lever_value(&c);
+                        let value = crate::whatif::scenario::lever_value(&c);
                         if let Some((_, msg, help)) = crate::facts::path_problem(
                             &self.root,
                             edition_field,

@@ -25,7 +25,6 @@ pub mod io;
 pub mod pack;
 pub mod reads;
 pub mod render;
-pub mod scenario;
 pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
@@ -43,6 +42,7 @@ pub use pack::{Outcome, RulePack};
 pub use case::{agreement, mutants};
 pub use render::{assessment as explain, escape, whatif as report};
 pub use syntax::{ast, fmt, parse};
+pub use whatif::scenario;
 
 /// The most diagnostics [`Failure::render`] shows; the rest are counted.
 pub const MAX_SHOWN: usize = 50;

@@ -10,7 +10,7 @@ pub mod mutants;
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::facts::{self, Expect, Fact, Facts};
 use crate::pack::RulePack;
-use crate::scenario;
+use crate::whatif::scenario;
 use crate::{Failure, Outcome};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

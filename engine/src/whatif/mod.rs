@@ -1,11 +1,15 @@
 //! What moves when facts change: the comparison of two assessments, and the
 //! search for the smallest sets of reform levers that reach a target.
+//! The changes themselves (`--set PATH=VALUE`, levers, scenario files) are
+//! made in `scenario`.
+
+pub mod scenario;
 
 use crate::eval::{call_hook, decide, evaluate, Assessment, CriterionResult, Decision, StepResult};
 use crate::facts::{Fact, Facts};
 use crate::pack::{Outcome, PathSeg, RulePack};
 use crate::reads::{self, ReadMap, Reader};
-use crate::scenario::{apply, lever_changes, Change};
+use crate::whatif::scenario::{apply, lever_changes, Change};
 use std::collections::HashMap;
 
 /// Two assessments of one country: before and after a change.
