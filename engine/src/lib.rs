@@ -4,13 +4,18 @@
 //! minimum standards and a placement procedure in a small rule language;
 //! facts files (YAML) describe one country in one report edition.
 //!
-//! The pipeline, one module a stage:
+//! The pipeline, one module (or directory) a stage:
 //!
 //! ```text
-//! rule files --parse--> ast::File --check--> pack::RulePack
+//! rule files --syntax::parse--> syntax::ast::File --check--> pack::RulePack
 //! facts.yaml --facts--> facts::Facts
-//! (RulePack, Facts) --eval--> eval::Assessment --explain--> text | md | json
+//! (RulePack, Facts) --eval--> eval::Assessment --render::assessment--> text | md | json
 //! ```
+//!
+//! Around it: `case` (loading cases with their history, `tiers test`,
+//! agreement, mutants) and `whatif` (scenarios, comparison, reform search),
+//! whose results `render::whatif` prints. The moved modules stay reachable
+//! at their old paths (`tiers::ast`, `tiers::explain`, `tiers::case`, ...).
 //!
 //! The Rust code knows the language, never the law: every criterion,
 //! threshold, sentence and tier lives in the rule files.
