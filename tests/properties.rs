@@ -19,44 +19,20 @@ use tiers_tests::{bin, root, tvpa};
 
 // ------------------------------------------------------------ generator
 
-/// xorshift64*, seeded through splitmix64.
-struct Rng(u64);
+/// The benchmarks' deterministic generator (xorshift64*, seeded through
+/// splitmix64), with the kinds of value these properties need.
+use tiers_bench::Rng;
 
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Rng((z ^ (z >> 31)) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<T: Clone>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize].clone()
-    }
-    /// true, false, or (with `null_percent`) null.
-    fn tri(&mut self, true_percent: u64, null_percent: u64) -> Value {
-        if self.chance(null_percent) {
-            Value::Null
-        } else {
-            json!(self.chance(true_percent))
-        }
-    }
+trait Draw {
+    fn years(&mut self, null_percent: u32) -> Value;
+    fn yearly(&mut self) -> Value;
+    fn penalty(&mut self) -> Value;
+}
+
+impl Draw for Rng {
     /// A term in years: often near the four-year bar, also near twelve,
     /// sometimes a fraction, sometimes unknown.
-    fn years(&mut self, null_percent: u64) -> Value {
+    fn years(&mut self, null_percent: u32) -> Value {
         if self.chance(null_percent) {
             return Value::Null;
         }
@@ -77,7 +53,7 @@ impl Rng {
             1 => prev + 1 + self.below(10),
             _ => prev.saturating_sub(1 + self.below(10)),
         };
-        let n = |r: &mut Rng, v: u64| if r.chance(10) { Value::Null } else { json!(v) };
+        let n = |r: &mut Rng, v: usize| if r.chance(10) { Value::Null } else { json!(v) };
         json!({"current": n(self, cur), "previous": n(self, prev)})
     }
     fn penalty(&mut self) -> Value {
@@ -103,7 +79,7 @@ fn country(seed: u64) -> Value {
     // history: consecutive years back, Watch List runs long enough for the
     // clock, waivers; sometimes none, sometimes unknown
     let mut history = vec![];
-    let runs = r.below(6);
+    let runs = r.below(6) as u64;
     let wl = r.chance(40);
     for i in 0..runs {
         let tier = if wl && r.chance(80) {
