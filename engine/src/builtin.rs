@@ -3,7 +3,8 @@
 //! it when no `--rules` directory is given and none is found, so an
 //! installed binary works from any directory.
 
-use crate::{Failure, RulePack};
+use crate::diag::Failure;
+use crate::pack::RulePack;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_pack.rs"));
 

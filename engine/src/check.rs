@@ -612,7 +612,7 @@ impl Checker {
                         }
                         self.variant_check(&ty, &c, s.span);
                         // the checks a facts file's value gets (range, required, edition)
-                        let value = crate::whatif::scenario::lever_value(&c);
+                        let value = crate::facts::lever_value(&c);
                         if let Some((_, msg, help)) = crate::facts::path_problem(
                             &self.root,
                             edition_field,
@@ -946,7 +946,7 @@ impl Checker {
     }
 
     fn lever_path(&mut self, path: &str, span: Span) -> Option<(Vec<PathSeg>, Ty)> {
-        match resolve_path(&self.root, path) {
+        match crate::pack::resolve_path(&self.root, path) {
             Ok(x) => Some(x),
             Err((msg, help)) => {
                 let mut d = err(Code::BadLever, msg, span);
@@ -1778,14 +1778,14 @@ impl Checker {
 
 impl Checker {
     /// [`did_you_mean`], while the diagnostics still fit on the screen:
-    /// past what [`crate::Failure::render`] shows, no suggestion is
+    /// past what [`crate::diag::Failure::render`] shows, no suggestion is
     /// computed (5,000 unknown names against 5,000 defs would take minutes).
     fn suggest<'a>(
         &self,
         word: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Option<String> {
-        if self.diags.len() >= crate::MAX_SHOWN * 2 {
+        if self.diags.len() >= crate::diag::MAX_SHOWN * 2 {
             return None;
         }
         did_you_mean(word, candidates)
@@ -1944,67 +1944,4 @@ fn deps_sorted(graph: &HashMap<Node, (HashSet<Node>, Span, String)>, n: &Node) -
 enum Expected {
     Outcome,
     Value(Ty),
-}
-
-/// Resolves a facts path such as `law.provisions[*].fine` or
-/// `law.provisions[0].fine` against the facts schema.
-pub fn resolve_path(
-    root: &Rc<RecTy>,
-    path: &str,
-) -> std::result::Result<(Vec<PathSeg>, Ty), (String, Option<String>)> {
-    let mut segs = vec![];
-    let mut ty = Ty::Record(root.clone());
-    let mut shown = String::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('[') {
-            let close = after
-                .find(']')
-                .ok_or_else(|| (format!("unclosed `[` in `{path}`"), None))?;
-            let inner = &after[..close];
-            let Ty::List(elem) = ty else {
-                return Err((format!("`{shown}` is not a list"), None));
-            };
-            if inner == "*" {
-                segs.push(PathSeg::Each);
-            } else {
-                let i: usize = inner.parse().map_err(|_| {
-                    (
-                        format!("`[{inner}]` is not a list index"),
-                        Some("write `[0]`, `[1]`, ... or `[*]`".into()),
-                    )
-                })?;
-                segs.push(PathSeg::Index(i));
-            }
-            shown.push_str(&format!("[{inner}]"));
-            ty = *elem;
-            rest = &after[close + 1..];
-            continue;
-        }
-        let rest2 = rest.strip_prefix('.').unwrap_or(rest);
-        let end = rest2.find(['.', '[']).unwrap_or(rest2.len());
-        let field = &rest2[..end];
-        let Ty::Record(r) = &ty else {
-            return Err((format!("`{shown}` has no field `{field}`"), None));
-        };
-        let Some(i) = r.index(field) else {
-            let prefix = if shown.is_empty() {
-                String::new()
-            } else {
-                format!("{shown}.")
-            };
-            let help = did_you_mean(field, r.fields.iter().map(|f| &*f.name))
-                .map(|h| format!("did you mean `{prefix}{h}`?"));
-            return Err((format!("unknown fact `{prefix}{field}`"), help));
-        };
-        segs.push(PathSeg::Field(i, r.fields[i].name.clone()));
-        if !shown.is_empty() {
-            shown.push('.');
-        }
-        shown.push_str(field);
-        let next = r.fields[i].ty.clone();
-        ty = next;
-        rest = &rest2[end..];
-    }
-    Ok((segs, ty))
 }

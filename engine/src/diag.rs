@@ -1,9 +1,27 @@
 //! Diagnostics: a stable kebab-case code, a message, a span into a source
 //! file and an optional help. Every code is listed in docs/diagnostics.md.
 
-use crate::render::escape;
-use crate::syntax::ast::Span;
+use crate::io;
+use crate::text::escape;
 use std::fmt;
+
+/// A byte range in one file of a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: u32, start: usize, end: usize) -> Span {
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
 
 macro_rules! codes {
     ($($variant:ident => $code:literal,)*) => {
@@ -74,6 +92,8 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
+    /// Secondary places, each with what it is ("first declared here").
+    pub labels: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -84,7 +104,14 @@ impl Diagnostic {
             message,
             span,
             help: None,
+            labels: vec![],
         }
+    }
+
+    /// Adds a secondary place with what it is ("first declared here").
+    pub fn label(mut self, span: Span, what: impl Into<String>) -> Diagnostic {
+        self.labels.push((span, what.into()));
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -301,6 +328,13 @@ impl SourceMap {
                 ));
             }
         }
+        for (at, what) in &d.labels {
+            out.push_str(&format!(
+                "  = note: {} at {}\n",
+                escape::terminal_line(what),
+                escape::terminal_line(&self.location(*at))
+            ));
+        }
         if let Some(h) = &d.help {
             out.push_str(&format!("  = help: {}\n", escape::terminal_line(h)));
         }
@@ -350,4 +384,71 @@ fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// The most diagnostics [`Failure::render`] shows; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
+/// Diagnostics together with the sources they point into.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub sources: SourceMap,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Failure {
+    pub fn new(sources: SourceMap, diags: Vec<Diagnostic>) -> Failure {
+        Failure { sources, diags }
+    }
+
+    /// The diagnostics, rendered one after the other: the first
+    /// [`MAX_SHOWN`], then how many more there are.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in self.diags.iter().take(MAX_SHOWN) {
+            out.push_str(&self.sources.render(d));
+        }
+        if self.diags.len() > MAX_SHOWN {
+            out.push_str(&format!(
+                "... and {} more problems like these, not shown (fix the first ones and run again)\n",
+                self.diags.len() - MAX_SHOWN
+            ));
+        }
+        out
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.is_error())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The diagnostic for a file that [`io::read_limited`] refused; `what`
+/// names the kind of file ("rule file", "facts file").
+pub fn read_diagnostic(e: &io::ReadError, what: &str, at: Span) -> Diagnostic {
+    match e {
+        io::ReadError::TooLarge { limit } => Diagnostic::new(
+            Code::InputTooLarge,
+            format!("{what} is larger than the limit of {limit} bytes"),
+            at,
+        ),
+        io::ReadError::NotRegular(kind) => Diagnostic::new(
+            Code::Io,
+            format!("cannot read the {what}: {kind}, not a regular file"),
+            at,
+        )
+        .help("only regular files (or symlinks to them) are read"),
+        io::ReadError::Io(err) => Diagnostic::new(
+            Code::Io,
+            format!("cannot read the {what}: {}", io::describe_io(err)),
+            at,
+        ),
+    }
 }

@@ -5,6 +5,7 @@
 use crate::facts::{Fact, Facts};
 use crate::pack::*;
 use crate::syntax::ast::{AggKind, BinOp, QuantKind};
+use crate::text::num::fmt_num;
 use serde_json::Value as Json;
 use std::rc::Rc;
 
@@ -1411,17 +1412,6 @@ fn join_words(parts: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// A number as it is compared: whole numbers without a point, others in
-/// the shortest form that reads back as the same number (3.999 stays
-/// 3.999, never "4").
-pub fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
     }
 }
 

@@ -2,7 +2,7 @@
 //! declares. Every problem names the YAML path, the file and the line.
 
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
-use crate::pack::{Outcome, RecTy, RulePack, Ty};
+use crate::pack::{Const, Outcome, RecTy, RulePack, Ty};
 use crate::syntax::ast::Span;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -531,7 +531,7 @@ fn edition_problem(name: &str, value: &Fact) -> Option<(Code, String, String)> {
             Code::BadValue,
             format!(
                 "`{name}` is {}; a year is a whole number",
-                crate::eval::fmt_num(*year)
+                crate::text::num::fmt_num(*year)
             ),
             format!("write the report edition, e.g. `{}`", year.round()),
         ));
@@ -542,11 +542,11 @@ fn edition_problem(name: &str, value: &Fact) -> Option<(Code, String, String)> {
             Code::BadValue,
             format!(
                 "`{name}` is {}, which is in the future",
-                crate::eval::fmt_num(*year)
+                crate::text::num::fmt_num(*year)
             ),
             format!(
                 "the report edition is a year up to {}",
-                crate::eval::fmt_num(this_year + 1.0)
+                crate::text::num::fmt_num(this_year + 1.0)
             ),
         ));
     }
@@ -567,7 +567,7 @@ fn range_problem(
     if !low && !high {
         return None;
     }
-    let num = crate::eval::fmt_num;
+    let num = crate::text::num::fmt_num;
     let want = match (lo, hi) {
         (Some(l), Some(h)) => format!("from {} to {}", num(l), num(h)),
         (Some(l), None) => format!("at least {}", num(l)),
@@ -716,7 +716,7 @@ impl Typer<'_> {
                 YNode::Int(i) => Some(i.to_string()),
                 _ => None,
             });
-            let shown = crate::eval::fmt_num(year);
+            let shown = crate::text::num::fmt_num(year);
             if year.fract() != 0.0 {
                 let d = self.error(
                     Code::BadValue,
@@ -731,7 +731,7 @@ impl Typer<'_> {
                     Code::BadValue,
                     format!(
                         "`history[{k}].year` is {shown}, which is not before the edition ({})",
-                        crate::eval::fmt_num(ed)
+                        crate::text::num::fmt_num(ed)
                     ),
                     yn,
                 );
@@ -1284,4 +1284,14 @@ fn current_year() -> f64 {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     year as f64
+}
+
+/// The fact a lever's constant sets.
+pub fn lever_value(c: &Const) -> Fact {
+    match c {
+        Const::Null => Fact::Null,
+        Const::Bool(b) => Fact::Bool(*b),
+        Const::Num(n) => Fact::Num(*n),
+        Const::Text(t) => Fact::Text(t.clone()),
+    }
 }

@@ -34,8 +34,10 @@ pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod syntax;
+pub mod text;
 pub mod whatif;
 
+pub use diag::{read_diagnostic, Failure, MAX_SHOWN};
 use diag::{Code, Diagnostic, SourceMap};
 use std::path::Path;
 
@@ -45,53 +47,10 @@ pub use pack::{Outcome, RulePack};
 // The stages' modules at their old paths (`tiers::ast`, `tiers::parse`, ...),
 // as the binary, tests, benchmark and fuzz targets use them.
 pub use case::{agreement, mutants};
-pub use render::{assessment as explain, escape, whatif as report};
+pub use render::{assessment as explain, whatif as report};
 pub use syntax::{ast, fmt, parse};
+pub use text::escape;
 pub use whatif::scenario;
-
-/// The most diagnostics [`Failure::render`] shows; the rest are counted.
-pub const MAX_SHOWN: usize = 50;
-
-/// Diagnostics together with the sources they point into.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub sources: SourceMap,
-    pub diags: Vec<Diagnostic>,
-}
-
-impl Failure {
-    pub fn new(sources: SourceMap, diags: Vec<Diagnostic>) -> Failure {
-        Failure { sources, diags }
-    }
-
-    /// The diagnostics, rendered one after the other: the first
-    /// [`MAX_SHOWN`], then how many more there are.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        for d in self.diags.iter().take(MAX_SHOWN) {
-            out.push_str(&self.sources.render(d));
-        }
-        if self.diags.len() > MAX_SHOWN {
-            out.push_str(&format!(
-                "... and {} more problems like these, not shown (fix the first ones and run again)\n",
-                self.diags.len() - MAX_SHOWN
-            ));
-        }
-        out
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.is_error())
-    }
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.render())
-    }
-}
-
-impl std::error::Error for Failure {}
 
 /// Reads, parses and checks every `*.rules` file of a pack directory (in
 /// name order; the files of a pack are merged). Each is read with
@@ -144,29 +103,6 @@ pub fn load_pack(dir: &Path) -> Result<RulePack, Failure> {
         return Err(Failure::new(sources, diags));
     }
     load_pack_from(texts)
-}
-
-/// The diagnostic for a file that [`io::read_limited`] refused; `what`
-/// names the kind of file ("rule file", "facts file").
-pub fn read_diagnostic(e: &io::ReadError, what: &str, at: ast::Span) -> Diagnostic {
-    match e {
-        io::ReadError::TooLarge { limit } => Diagnostic::new(
-            Code::InputTooLarge,
-            format!("{what} is larger than the limit of {limit} bytes"),
-            at,
-        ),
-        io::ReadError::NotRegular(kind) => Diagnostic::new(
-            Code::Io,
-            format!("cannot read the {what}: {kind}, not a regular file"),
-            at,
-        )
-        .help("only regular files (or symlinks to them) are read"),
-        io::ReadError::Io(err) => Diagnostic::new(
-            Code::Io,
-            format!("cannot read the {what}: {}", io::describe_io(err)),
-            at,
-        ),
-    }
 }
 
 /// Parses and checks a pack from (path, bytes) pairs.

@@ -1,7 +1,7 @@
 //! The checked, compiled rule pack: names resolved to slots and indices,
 //! types known. Built by `check`, run by `eval`.
 
-use crate::diag::SourceMap;
+use crate::diag::{did_you_mean, SourceMap};
 use crate::syntax::ast::{AggKind, BinOp, Meta, QuantKind, Span};
 use std::fmt;
 use std::rc::Rc;
@@ -354,4 +354,67 @@ impl RulePack {
         let id = cite_source_id(cite);
         self.cite_sources.iter().find(|s| s.id == id)
     }
+}
+
+/// Resolves a facts path such as `law.provisions[*].fine` or
+/// `law.provisions[0].fine` against the facts schema.
+pub fn resolve_path(
+    root: &Rc<RecTy>,
+    path: &str,
+) -> std::result::Result<(Vec<PathSeg>, Ty), (String, Option<String>)> {
+    let mut segs = vec![];
+    let mut ty = Ty::Record(root.clone());
+    let mut shown = String::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let close = after
+                .find(']')
+                .ok_or_else(|| (format!("unclosed `[` in `{path}`"), None))?;
+            let inner = &after[..close];
+            let Ty::List(elem) = ty else {
+                return Err((format!("`{shown}` is not a list"), None));
+            };
+            if inner == "*" {
+                segs.push(PathSeg::Each);
+            } else {
+                let i: usize = inner.parse().map_err(|_| {
+                    (
+                        format!("`[{inner}]` is not a list index"),
+                        Some("write `[0]`, `[1]`, ... or `[*]`".into()),
+                    )
+                })?;
+                segs.push(PathSeg::Index(i));
+            }
+            shown.push_str(&format!("[{inner}]"));
+            ty = *elem;
+            rest = &after[close + 1..];
+            continue;
+        }
+        let rest2 = rest.strip_prefix('.').unwrap_or(rest);
+        let end = rest2.find(['.', '[']).unwrap_or(rest2.len());
+        let field = &rest2[..end];
+        let Ty::Record(r) = &ty else {
+            return Err((format!("`{shown}` has no field `{field}`"), None));
+        };
+        let Some(i) = r.index(field) else {
+            let prefix = if shown.is_empty() {
+                String::new()
+            } else {
+                format!("{shown}.")
+            };
+            let help = did_you_mean(field, r.fields.iter().map(|f| &*f.name))
+                .map(|h| format!("did you mean `{prefix}{h}`?"));
+            return Err((format!("unknown fact `{prefix}{field}`"), help));
+        };
+        segs.push(PathSeg::Field(i, r.fields[i].name.clone()));
+        if !shown.is_empty() {
+            shown.push('.');
+        }
+        shown.push_str(field);
+        let next = r.fields[i].ty.clone();
+        ty = next;
+        rest = &rest2[end..];
+    }
+    Ok((segs, ty))
 }

@@ -3,9 +3,10 @@
 //! (`tiers new`), and the field reference of docs/facts.md with the rules
 //! that read each field (`tiers schema --reference`).
 
-use crate::eval::fmt_num;
 use crate::pack::{FieldTy, Outcome, RecTy, RulePack, Ty};
-use crate::reads::{self, ReadMap, Reader};
+use crate::reads::readers_text;
+use crate::reads::{self, ReadMap};
+use crate::text::num::fmt_num;
 use serde_json::{json, Map, Value as Json};
 
 /// The JSON Schema (draft 2020-12) of a facts file of `pack`.
@@ -421,41 +422,4 @@ pub fn unread(pack: &RulePack) -> Vec<String> {
         })
         .map(|f| f.path)
         .collect()
-}
-
-/// "criteria `a`, `b`; judgment `c`", grouped by kind in pack order.
-pub fn readers_text(rs: &[&Reader]) -> String {
-    let mut groups: Vec<(&str, Vec<String>)> = vec![];
-    for r in rs {
-        let (kind, name) = match r {
-            Reader::Criterion(id) => ("criterion", format!("`{id}`")),
-            Reader::Judgment(n) => ("judgment", format!("`{n}`")),
-            Reader::Step(n) => ("placement step", format!("`{n}`")),
-            Reader::Output(n) => ("output", format!("`{n}`")),
-            Reader::Rationale => ("", "the rationale".to_string()),
-            Reader::Warnings => ("", "the warnings".to_string()),
-            Reader::Engine(what) => ("", format!("the engine ({what})")),
-        };
-        match groups.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, v)) => v.push(name),
-            None => groups.push((kind, vec![name])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(kind, names)| {
-            if kind.is_empty() {
-                names.join(", ")
-            } else if names.len() == 1 {
-                format!("{kind} {}", names[0])
-            } else {
-                let plural = match kind {
-                    "criterion" => "criteria".to_string(),
-                    k => format!("{k}s"),
-                };
-                format!("{plural} {}", names.join(", "))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }

@@ -7,7 +7,8 @@
 //! its `year`. Edge cases and scenarios are left out by the paths given.
 
 use crate::case::{self, LoadOptions, Loader};
-use crate::{evaluate, RulePack};
+use crate::eval::evaluate;
+use crate::pack::RulePack;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;

@@ -7,11 +7,12 @@
 pub mod agreement;
 pub mod mutants;
 
+use crate::diag::Failure;
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::facts::{self, Expect, Fact, Facts};
+use crate::pack::Outcome;
 use crate::pack::RulePack;
 use crate::whatif::scenario;
-use crate::{Failure, Outcome};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -332,8 +333,11 @@ pub fn read_scenario_file(
     let mut sources = SourceMap::default();
     let bytes = crate::io::read_limited(path, facts::MAX_FACTS_FILE).map_err(|e| {
         let id = sources.add(shown.clone(), "");
-        let d =
-            crate::read_diagnostic(&e, "scenario file", crate::syntax::ast::Span::new(id, 0, 0));
+        let d = crate::diag::read_diagnostic(
+            &e,
+            "scenario file",
+            crate::syntax::ast::Span::new(id, 0, 0),
+        );
         Failure::new(sources.clone(), vec![d])
     })?;
     let id = sources.add(shown, String::from_utf8_lossy(&bytes).into_owned());
@@ -360,7 +364,7 @@ fn read_file(pack: &RulePack, path: &Path, opts: LoadOptions, base: bool) -> Res
             let id = sources.add(shown, "");
             Err(Failure::new(
                 sources,
-                vec![crate::read_diagnostic(
+                vec![crate::diag::read_diagnostic(
                     &e,
                     "facts file",
                     crate::syntax::ast::Span::new(id, 0, 0),
@@ -463,7 +467,7 @@ fn read_raw(
                     Code::BadValue,
                     format!(
                         "`{name}` is {}, but the file is in the directory `{dir}/`",
-                        crate::eval::fmt_num(year)
+                        crate::text::num::fmt_num(year)
                     ),
                     span,
                 )
@@ -697,7 +701,7 @@ pub fn run_tests(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> TestR
             ));
             continue;
         }
-        let a = crate::evaluate(pack, &facts);
+        let a = crate::eval::evaluate(pack, &facts);
         let misses = unmet(
             expect,
             a.tier.as_deref(),
@@ -824,7 +828,7 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
         let Ok((facts, _)) = loader.load(pack, &file) else {
             continue;
         };
-        let a = crate::evaluate(pack, &facts);
+        let a = crate::eval::evaluate(pack, &facts);
         let shown = file.display().to_string();
         for c in &a.criteria {
             if let Some(b) = c.branch {

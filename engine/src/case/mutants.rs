@@ -466,13 +466,13 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
     }
     for (span, n) in nums {
         for to in [n - 1.0, n + 1.0] {
-            let shown = crate::eval::fmt_num(to);
+            let shown = crate::text::num::fmt_num(to);
             push(
                 Kind::Number,
                 span,
                 (span.end - span.start) as usize,
                 &shown,
-                format!("{} -> {shown}", crate::eval::fmt_num(n)),
+                format!("{} -> {shown}", crate::text::num::fmt_num(n)),
                 Change::Num { at: span, to },
             );
         }
@@ -507,7 +507,7 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
                         format!(
                             "`{}` from {}: {} -> {shown}",
                             p.name,
-                            crate::eval::fmt_num(*year),
+                            crate::text::num::fmt_num(*year),
                             const_text(value)
                         ),
                         Change::ParamValue {
@@ -520,7 +520,7 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
             }
             // the year a later value takes effect, while the years still ascend
             if index > 0 {
-                let ystr = crate::eval::fmt_num(*year);
+                let ystr = crate::text::num::fmt_num(*year);
                 let Some(ystart) = entry.find(&ystr) else {
                     continue;
                 };
@@ -534,7 +534,7 @@ pub fn mutants(pack: &RulePack) -> Vec<Mutant> {
                     if to <= prev || to >= next {
                         continue;
                     }
-                    let shown = crate::eval::fmt_num(to);
+                    let shown = crate::text::num::fmt_num(to);
                     push(
                         Kind::ParameterYear,
                         Span::new(
@@ -762,7 +762,7 @@ fn const_text(c: &Const) -> String {
     match c {
         Const::Null => "null".into(),
         Const::Bool(b) => b.to_string(),
-        Const::Num(n) => crate::eval::fmt_num(*n),
+        Const::Num(n) => crate::text::num::fmt_num(*n),
         Const::Text(t) => match Outcome::parse(t) {
             Some(o) => o.as_str().to_string(),
             None => format!("\"{t}\""),

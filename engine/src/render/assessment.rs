@@ -1,8 +1,9 @@
 //! Renders an [`Assessment`] as text, Markdown or the contract's JSON.
 //! Everything it prints was decided and worded by eval and the rule pack.
 
-use crate::eval::{fmt_num, Assessment, Read};
+use crate::eval::{Assessment, Read};
 use crate::pack::{cite_source_id, CiteSource, Outcome};
+use crate::text::num::fmt_num;
 use serde_json::{json, Map, Value as Json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,9 +262,9 @@ fn md_cites(a: &Assessment, cites: &[String]) -> String {
 }
 
 /// Text from the facts or the pack inside a Markdown line or table cell
-/// (see [`crate::render::escape::md_inline`]).
+/// (see [`crate::text::escape::md_inline`]).
 fn md_escape(s: &str) -> String {
-    crate::render::escape::md_inline(s)
+    crate::text::escape::md_inline(s)
 }
 
 pub fn markdown(a: &Assessment) -> String {
@@ -322,7 +323,7 @@ pub fn markdown(a: &Assessment) -> String {
     // plain paragraphs, ready to paste into a draft
     out.push_str(&format!(
         "\n### Draft rationale\n\n{}\n",
-        crate::render::escape::md_paragraphs(&a.rationale)
+        crate::text::escape::md_paragraphs(&a.rationale)
     ));
     if !a.sources.is_empty() {
         out.push_str("\n### Sources\n\n");

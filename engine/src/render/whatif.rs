@@ -2,7 +2,7 @@
 
 use crate::pack::RulePack;
 use crate::render::assessment::{wrap, Format};
-use crate::render::escape::md_inline;
+use crate::text::escape::md_inline;
 use crate::whatif::{Delta, Reforms, Target};
 use serde_json::{json, Value as Json};
 
@@ -32,10 +32,10 @@ fn delta_text(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     let year = match (b.year, a.year) {
         (Some(x), Some(y)) if x != y => format!(
             "{} edition, judged as {}",
-            crate::eval::fmt_num(x),
-            crate::eval::fmt_num(y)
+            crate::text::num::fmt_num(x),
+            crate::text::num::fmt_num(y)
         ),
-        (Some(x), _) => crate::eval::fmt_num(x),
+        (Some(x), _) => crate::text::num::fmt_num(x),
         _ => String::new(),
     };
     let mut out = format!("What if: {} ({year})\n", b.country);
@@ -106,7 +106,7 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     let a = &d.after;
     let mut out = format!("## What if: {}\n\n", md_inline(&b.country));
     if let Some(n) = note {
-        out.push_str(&format!("{}\n\n", crate::render::escape::md_paragraphs(n)));
+        out.push_str(&format!("{}\n\n", crate::text::escape::md_paragraphs(n)));
     }
     for c in changes {
         out.push_str(&format!("- set {}\n", md_inline(c)));
@@ -129,14 +129,14 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
         }
     }
     for w in &d.why {
-        out.push_str(&format!("\n{}\n", crate::render::escape::md_paragraphs(w)));
+        out.push_str(&format!("\n{}\n", crate::text::escape::md_paragraphs(w)));
     }
     // the fence is longer than any run of backticks in the text it holds
     let mut diff = String::new();
     for (k, s) in &d.rationale {
         diff.push_str(&format!("{k} {}\n", s.replace(['\n', '\r'], " ")));
     }
-    let fence = crate::render::escape::md_fence(&diff);
+    let fence = crate::text::escape::md_fence(&diff);
     out.push_str(&format!("\n{fence}diff\n{diff}{fence}\n"));
     out
 }
@@ -408,7 +408,7 @@ fn const_text(c: &crate::pack::Const) -> String {
     match c {
         Const::Null => "null".into(),
         Const::Bool(b) => b.to_string(),
-        Const::Num(n) => crate::eval::fmt_num(*n),
+        Const::Num(n) => crate::text::num::fmt_num(*n),
         Const::Text(t) => t.to_string(),
     }
 }

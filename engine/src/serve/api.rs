@@ -17,14 +17,15 @@
 use super::http::{Req, Resp};
 use super::Ctx;
 use crate::case::{self, LoadOptions};
+use crate::diag::Failure;
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
-use crate::eval::fmt_num;
 use crate::facts::{Fact, Facts};
+use crate::pack::RulePack;
 use crate::render::assessment::{self, Format};
 use crate::syntax::ast::Span;
+use crate::text::num::fmt_num;
 use crate::whatif::scenario::{self, Change};
 use crate::whatif::{self, SearchOptions, Target};
-use crate::{Failure, RulePack};
 use serde_json::{json, Map, Value as Json};
 
 /// The name a posted document goes by in diagnostics.
@@ -78,7 +79,10 @@ pub fn assess(pack: &RulePack, req: &Req) -> Resp {
         no_findings: req.flag("no_findings"),
     };
     match load_document(pack, &req.body, opts) {
-        Ok(facts) => Resp::json(200, &assessment::to_json(&crate::evaluate(pack, &facts))),
+        Ok(facts) => Resp::json(
+            200,
+            &assessment::to_json(&crate::eval::evaluate(pack, &facts)),
+        ),
         Err(f) => failure(400, &f),
     }
 }
@@ -282,8 +286,8 @@ pub fn whatif(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
         let mut after = before.clone();
         scenario::apply_all(pack, &mut after, &changes)?;
         let mut d = whatif::compare(
-            crate::evaluate(pack, &before),
-            crate::evaluate(pack, &after),
+            crate::eval::evaluate(pack, &before),
+            crate::eval::evaluate(pack, &after),
         );
         whatif::explain_unmoved(pack, &before, &after, &changes, &mut d);
         let mut v: Json = serde_json::from_str(&crate::render::whatif::delta(
@@ -321,7 +325,7 @@ pub fn reforms(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     let run = || -> Result<String, Failure> {
         let ask = Ask::parse(req, &keys)?;
         let (facts, _) = ask.start(ctx, pack)?;
-        let base = crate::evaluate(pack, &facts);
+        let base = crate::eval::evaluate(pack, &facts);
         let target = match ask.string("target")?.filter(|t| !t.is_empty()) {
             Some(t) if pack.tier_variants.contains(&t) => Target::Tier(t),
             Some(t) if pack.criterion_index(&t).is_some() => Target::Criterion(t),
@@ -415,8 +419,8 @@ pub fn scenario(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
         let mut after = before.clone();
         scenario::apply_all(pack, &mut after, &changes)?;
         let (b, a) = (
-            crate::evaluate(pack, &before),
-            crate::evaluate(pack, &after),
+            crate::eval::evaluate(pack, &before),
+            crate::eval::evaluate(pack, &after),
         );
         let path = path.unwrap_or_default();
         let (root, rel) = ctx

@@ -3,7 +3,7 @@
 
 use super::guard::Roots;
 use crate::case::{self, LoadOptions};
-use crate::eval::fmt_num;
+use crate::text::num::fmt_num;
 use crate::RulePack;
 use serde_json::{json, Value as Json};
 
@@ -70,7 +70,7 @@ pub fn rows(pack: &RulePack, roots: &Roots) -> Vec<Row> {
             }
             match loader.load(pack, &path) {
                 Ok((facts, _)) => {
-                    let a = crate::evaluate(pack, &facts);
+                    let a = crate::eval::evaluate(pack, &facts);
                     let expected = facts
                         .expect
                         .as_ref()

@@ -92,7 +92,7 @@ fn control(ft: &FieldTy, v: &Fact, path: &str, ids: &mut usize) -> String {
                 None => (String::new(), String::new()),
             };
             let value = match v {
-                Fact::Num(n) => format!(" value=\"{}\"", crate::eval::fmt_num(*n)),
+                Fact::Num(n) => format!(" value=\"{}\"", crate::text::num::fmt_num(*n)),
                 _ => String::new(),
             };
             format!(

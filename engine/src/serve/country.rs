@@ -11,9 +11,10 @@ use super::html::{self, case_href, cites, esc, outcome, page, reads, Nav};
 use super::http::{encode, Req, Resp};
 use super::{controls, Ctx};
 use crate::case::{self, HistoryEntry, LoadOptions};
-use crate::eval::{fmt_num, Assessment};
+use crate::eval::Assessment;
 use crate::facts::Facts;
-use crate::{Outcome, RulePack};
+use crate::pack::{Outcome, RulePack};
+use crate::text::num::fmt_num;
 
 pub fn page_for(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     let file = req.param("file").unwrap_or_default();
@@ -32,7 +33,7 @@ pub fn page_for(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
             )
         }
     };
-    let a = crate::evaluate(pack, &facts);
+    let a = crate::eval::evaluate(pack, &facts);
     let title = if a.country.is_empty() {
         file.to_string()
     } else {
@@ -388,7 +389,7 @@ pub fn markdown(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     };
     match case::load(pack, &path, LoadOptions::default()) {
         Ok(facts) => {
-            let a = crate::evaluate(pack, &facts);
+            let a = crate::eval::evaluate(pack, &facts);
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())

@@ -3,8 +3,9 @@
 //! a request goes through [`esc`].
 
 use super::http::encode;
-use crate::eval::{fmt_num, Read};
+use crate::eval::Read;
 use crate::pack::{CiteSource, Outcome};
+use crate::text::num::fmt_num;
 use serde_json::Value as Json;
 
 /// Escapes text for HTML content and quoted attribute values.

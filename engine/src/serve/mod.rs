@@ -25,7 +25,8 @@ mod list;
 
 pub use guard::{MAX_BODY, MAX_URL};
 
-use crate::{Failure, RulePack};
+use crate::diag::Failure;
+use crate::pack::RulePack;
 use http::{Method, Req, Resp};
 use std::path::PathBuf;
 use std::sync::Arc;

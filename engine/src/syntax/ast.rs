@@ -3,23 +3,7 @@
 
 use std::rc::Rc;
 
-/// A byte range in one source file of the pack.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Span {
-    pub file: u32,
-    pub start: u32,
-    pub end: u32,
-}
-
-impl Span {
-    pub fn new(file: u32, start: usize, end: usize) -> Span {
-        Span {
-            file,
-            start: start as u32,
-            end: end as u32,
-        }
-    }
-}
+pub use crate::diag::Span;
 
 /// Citation, title and pillar of a criterion, step, parameter or lever.
 #[derive(Debug, Clone, Default)]

@@ -176,7 +176,7 @@ fn unmoved_notes(
         let parts: Vec<String> = crit_words.iter().map(|id| rests_on(id)).collect();
         notes.push(format!(
             "`{shown}` only words the reason of {}, it decides no outcome{}",
-            crate::schema::readers_text(&words),
+            crate::reads::readers_text(&words),
             if parts.is_empty() {
                 ".".to_string()
             } else {
@@ -207,7 +207,7 @@ fn unmoved_notes(
     let _ = pack;
     notes.push(format!(
         "`{shown}` is read by {}, but no outcome changed{}",
-        crate::schema::readers_text(&decides),
+        crate::reads::readers_text(&decides),
         if parts.is_empty() {
             ".".to_string()
         } else {
@@ -519,7 +519,7 @@ fn fact_yaml(f: &Fact) -> String {
     match f {
         Fact::Null => "null".into(),
         Fact::Bool(b) => b.to_string(),
-        Fact::Num(n) => crate::eval::fmt_num(*n),
+        Fact::Num(n) => crate::text::num::fmt_num(*n),
         Fact::Text(t) => t.to_string(),
         Fact::List(xs) => format!(
             "[{}]",

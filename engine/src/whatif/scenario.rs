@@ -1,12 +1,12 @@
 //! Changing facts: `--set PATH=VALUE`, reform levers, and scenario files
 //! (`base:` a facts file, `note:`, `set:` changes, optional `expect:`).
 
-use crate::check::resolve_path;
+use crate::diag::Failure;
 use crate::diag::{did_you_mean, Code, Diagnostic, SourceMap};
 use crate::facts::{self, Fact, Facts, YNode};
-use crate::pack::{CLever, Const, PathSeg, RecTy, RulePack, Ty};
+use crate::pack::resolve_path;
+use crate::pack::{CLever, PathSeg, RecTy, RulePack, Ty};
 use crate::syntax::ast::Span;
-use crate::Failure;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -72,19 +72,9 @@ pub fn lever_changes(lever: &CLever) -> Vec<Change> {
         .map(|(segs, c, path)| Change {
             path: path.clone(),
             segs: segs.clone(),
-            value: lever_value(c),
+            value: crate::facts::lever_value(c),
         })
         .collect()
-}
-
-/// The fact a lever's constant sets.
-pub fn lever_value(c: &Const) -> Fact {
-    match c {
-        Const::Null => Fact::Null,
-        Const::Bool(b) => Fact::Bool(*b),
-        Const::Num(n) => Fact::Num(*n),
-        Const::Text(t) => Fact::Text(t.clone()),
-    }
 }
 
 /// Applies a change to the facts. Records missing on the way are created

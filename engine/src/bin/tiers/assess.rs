@@ -146,7 +146,7 @@ fn history_block(h: &[case::HistoryEntry]) -> String {
         };
         s.push_str(&format!(
             "  {}  {:<8} {from}\n",
-            tiers::eval::fmt_num(e.year),
+            tiers::text::num::fmt_num(e.year),
             e.tier
         ));
     }

@@ -133,7 +133,7 @@ pub fn fact_text(f: &tiers::facts::Fact) -> String {
     match f {
         Fact::Null => "null".into(),
         Fact::Bool(b) => b.to_string(),
-        Fact::Num(n) => tiers::eval::fmt_num(*n),
+        Fact::Num(n) => tiers::text::num::fmt_num(*n),
         Fact::Text(t) => t.to_string(),
         Fact::List(xs) => format!(
             "[{}]",
