@@ -414,17 +414,11 @@ impl Walker<'_> {
                 if *kind == QuantKind::Streak {
                     out.extend(elems.iter().map(|p| format!("{p}.year")));
                 }
-                let saved = env.insert(
-                    *slot,
-                    Binding {
-                        paths: elems,
-                        reads: BTreeSet::new(),
-                    },
-                );
-                if let Some(f) = filter {
-                    self.consume(f, env, out);
-                }
-                restore(env, *slot, saved);
+                self.each(*slot, elems, env, out, |w, env, out| {
+                    if let Some(f) = filter {
+                        w.consume(f, env, out);
+                    }
+                });
                 vec![]
             }
             CExpr::Agg {
@@ -435,19 +429,12 @@ impl Walker<'_> {
                 ..
             } => {
                 let elems = self.elements(list, env, out);
-                let saved = env.insert(
-                    *slot,
-                    Binding {
-                        paths: elems,
-                        reads: BTreeSet::new(),
-                    },
-                );
-                if let Some(f) = filter {
-                    self.consume(f, env, out);
-                }
-                let paths = self.walk(value, env, out);
-                restore(env, *slot, saved);
-                paths
+                self.each(*slot, elems, env, out, |w, env, out| {
+                    if let Some(f) = filter {
+                        w.consume(f, env, out);
+                    }
+                    w.walk(value, env, out)
+                })
             }
             CExpr::Call(_, args) => {
                 for a in args {
@@ -463,20 +450,52 @@ impl Walker<'_> {
                 }
                 paths
             }
-            CExpr::Bind(binds, body) => {
-                let mut saved = vec![];
-                for (slot, arg) in binds {
-                    let mut reads = BTreeSet::new();
-                    let paths = self.walk(arg, env, &mut reads);
-                    saved.push((*slot, env.insert(*slot, Binding { paths, reads })));
-                }
-                let paths = self.walk(body, env, out);
-                for (slot, old) in saved.into_iter().rev() {
-                    restore(env, slot, old);
-                }
-                paths
-            }
+            CExpr::Bind(binds, body) => self.bind(binds, body, env, out),
         }
+    }
+
+    /// Runs `inside` with `slot` standing for the elements `elems` (a
+    /// quantifier's or aggregate's variable), then restores the slot.
+    fn each<T>(
+        &mut self,
+        slot: usize,
+        elems: Vec<String>,
+        env: &mut Env,
+        out: &mut BTreeSet<String>,
+        inside: impl FnOnce(&mut Self, &mut Env, &mut BTreeSet<String>) -> T,
+    ) -> T {
+        let saved = env.insert(
+            slot,
+            Binding {
+                paths: elems,
+                reads: BTreeSet::new(),
+            },
+        );
+        let r = inside(self, env, out);
+        restore(env, slot, saved);
+        r
+    }
+
+    /// A def written out where it is called: each parameter's slot stands
+    /// for what its argument reads while the body is walked.
+    fn bind(
+        &mut self,
+        binds: &[(usize, CExpr)],
+        body: &CExpr,
+        env: &mut Env,
+        out: &mut BTreeSet<String>,
+    ) -> Vec<String> {
+        let mut saved = vec![];
+        for (slot, arg) in binds {
+            let mut reads = BTreeSet::new();
+            let paths = self.walk(arg, env, &mut reads);
+            saved.push((*slot, env.insert(*slot, Binding { paths, reads })));
+        }
+        let paths = self.walk(body, env, out);
+        for (slot, old) in saved.into_iter().rev() {
+            restore(env, slot, old);
+        }
+        paths
     }
 }
 
