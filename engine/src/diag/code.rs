@@ -55,4 +55,5 @@ codes! {
     BadExpect => "bad-expect",
     BadPath => "bad-path",
     EvalLimit => "eval-limit",
+    Internal => "internal",
 }

@@ -46,6 +46,16 @@ impl Diagnostic {
         }
     }
 
+    /// An engine bug, never a user mistake: `what` says what went wrong
+    /// (for the bug report), `span` where in the input it showed.
+    pub fn internal(what: impl fmt::Display, span: Span) -> Diagnostic {
+        Diagnostic::new(
+            Code::Internal,
+            format!("an internal error: please report it ({what})"),
+            span,
+        )
+    }
+
     /// Adds a secondary place with what it is ("first declared here").
     pub fn label(mut self, span: Span, what: impl Into<String>) -> Diagnostic {
         self.labels.push((span, what.into()));
