@@ -244,4 +244,31 @@ mod tests {
             assert!(!out.chars().any(escape::is_unsafe), "{out:?}");
         }
     }
+
+    /// annotate-snippets panics on a range past its source: every span,
+    /// however wrong, is clamped first.
+    #[test]
+    fn random_spans_over_awkward_text_never_panic() {
+        let alphabet: Vec<char> = "ab \t\n\r名前é\u{301}😀\u{200d}{}\"".chars().collect();
+        let mut x: u64 = 88_172_645_463_325_252;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for _ in 0..2_000 {
+            let text: String = (0..next(40))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let mut map = SourceMap::default();
+            let f = map.add("t", text.clone());
+            let g = map.add("u", text);
+            let other = if next(2) == 0 { f } else { g };
+            let d = diag(Span::new(f, next(60), next(60)))
+                .label(Span::new(other, next(60), next(60)), "here")
+                .label(Span::new(7, next(60), next(60)), "in no file");
+            assert!(map.render(&d).starts_with("error[duplicate-name]"));
+        }
+    }
 }
