@@ -1,7 +1,7 @@
 //! Source text -> [`ast::File`]. The only module that sees pest types.
 //!
 //! This file holds the entry point ([`parse_file`]), the limits, the
-//! syntax-error messages and the [`Builder`]'s shared helpers; the builder
+//! syntax-error messages and the `Builder`'s shared helpers; the builder
 //! turns pest pairs into declarations in `items.rs`, into expressions in
 //! `expr.rs` and string templates in `template.rs`. A pair the builder
 //! does not expect is a mismatch between the grammar and the builder: an
@@ -55,7 +55,7 @@ pub fn parse_file(file: u32, src: &str) -> Result<File, Vec<Diagnostic>> {
         )
         .help("split the expression with `let` or `def`")]);
     }
-    let pairs = RuleParser::parse(Rule::file, src).map_err(|e| {
+    let mut pairs = RuleParser::parse(Rule::file, src).map_err(|e| {
         let mut d = syntax_error(file, e);
         // a quote where a string was expected that never closes on its line
         let at = d.span.start as usize;
@@ -77,7 +77,6 @@ pub fn parse_file(file: u32, src: &str) -> Result<File, Vec<Diagnostic>> {
         too_deep: false,
     };
     let mut out = File::default();
-    let mut pairs = pairs;
     if let Some(top) = b.next(&mut pairs, "file", Span::new(file, 0, 0)) {
         for pair in top.into_inner() {
             b.item(pair, &mut out);
