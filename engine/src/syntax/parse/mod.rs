@@ -375,6 +375,15 @@ mod tests {
     }
 
     #[test]
+    fn a_problem_inside_a_placeholder_points_into_the_file() {
+        let src = "criterion a.b { otherwise => met because \"value {1 is met} here\" }";
+        let diags = parse_file(0, src).expect_err("`1 is met` is refused");
+        assert_eq!(diags[0].message, "`is` takes a criterion id on its left");
+        let at = src.find("1 is").unwrap_or_default();
+        assert_eq!(diags[0].span.start as usize, at);
+    }
+
+    #[test]
     fn well_formed_input_gives_no_internal_error() {
         let src = "pack t { editions 2017 edition_fact year }\ncriterion a.b { when 1 + 2 * 3 > 4 and not x.y is met => met otherwise => not_met because \"{max v for v in [1, 2]}\" }\n";
         assert!(parse_file(0, src).is_ok());

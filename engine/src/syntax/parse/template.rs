@@ -87,11 +87,17 @@ impl Builder {
             Ok(mut pairs) => {
                 let span = Span::new(self.file, at, at + src.len());
                 let top = self.next(&mut pairs, "placeholder", span)?;
-                // spans relative to `src` until the shift below
+                // spans relative to `src` until the shift below, the
+                // expression's and those of the problems found in it
                 let relative = Span::new(self.file, 0, src.len());
+                let before = self.diags.len();
                 let mut e =
                     self.next_expr(&mut top.into_inner(), "placeholder expression", relative, 0);
                 shift(&mut e, at as u32);
+                for d in &mut self.diags[before..] {
+                    d.span.start += at as u32;
+                    d.span.end += at as u32;
+                }
                 Some(e)
             }
             Err(err) => {
