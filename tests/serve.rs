@@ -54,7 +54,7 @@ fn bad_facts_get_the_located_diagnostics_as_json_with_400() {
     assert_eq!(d["column"], 3);
     assert_eq!(d["help"], "did you mean `law.prohibits_sex_trafficking`?");
     assert!(d["rendered"].as_str().unwrap().starts_with(
-        "error[unknown-key]: unknown key `law.prohibits_sex_trafficing`\n  --> <request>:4:3"
+        "error[unknown-key]: unknown key `law.prohibits_sex_trafficing`\n --> <request>:4:3"
     ));
     // not YAML at all, and a wrong value, are located too
     let v = s.post("/api/assess", b"country: [\n").json();
