@@ -11,9 +11,8 @@
 //! it. A change written once in the source (a def inlined at each call)
 //! is one mutant, made at every copy.
 
-use crate::case::{self, LoadOptions, Loader};
+use crate::case::{self, Expect, LoadOptions, Loader};
 use crate::eval::{decide, Decision};
-use crate::facts::Expect;
 use crate::pack::{Body, CExpr, Const, RulePack};
 use crate::syntax::ast::{BinOp, Span};
 use crate::Outcome;
@@ -867,12 +866,12 @@ pub fn run(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Report {
     let mut cases: Vec<(PathBuf, Expect)> = vec![];
     for file in case::collect(paths) {
         let shown = file.display().to_string();
-        match loader.load(pack, &file) {
-            Ok((facts, _)) => {
-                let Some(expect) = facts.expect.clone() else {
+        match loader.load_case(pack, &file) {
+            Ok(c) => {
+                let Some(expect) = c.expect else {
                     continue;
                 };
-                if !case::checks_nothing(&expect) && holds(pack, &expect, &decide(pack, &facts)) {
+                if !case::checks_nothing(&expect) && holds(pack, &expect, &decide(pack, &c.facts)) {
                     cases.push((file, expect));
                     report.cases.push(shown);
                 } else {
