@@ -3,9 +3,8 @@
 
 use super::checks_nothing;
 use super::{collect, unmet, LoadOptions, Loader, Unmet, UNDECIDED};
-use crate::diag::Span;
 use crate::facts::clip;
-use crate::pack::RulePack;
+use crate::pack::{Body, RulePack};
 use std::path::PathBuf;
 
 /// The result of running the `expect:` blocks of some cases.
@@ -125,55 +124,16 @@ pub struct CoverageRow {
 /// them).
 pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<CoverageRow> {
     let mut rows = vec![];
-    let describe = |span: Span| {
-        let text = pack.sources.text(span.file);
-        let s = text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("");
-        let first = s.lines().next().unwrap_or("").trim();
-        let short = clip(first, 72);
-        (pack.sources.location(span), short)
-    };
     for c in &pack.criteria {
-        for (i, b) in c.body.branches.iter().enumerate() {
-            let (location, source) = describe(b.span);
-            rows.push(CoverageRow {
-                kind: "criterion",
-                name: c.id.clone(),
-                branch: i,
-                location,
-                source,
-                cases: vec![],
-            });
-        }
+        branch_rows(pack, "criterion", &c.id, &c.body, &mut rows);
     }
     let crit_rows = rows.len();
     for j in &pack.judgments {
-        for (i, b) in j.body.branches.iter().enumerate() {
-            let (location, source) = describe(b.span);
-            rows.push(CoverageRow {
-                kind: "judgment",
-                name: j.name.clone(),
-                branch: i,
-                location,
-                source,
-                cases: vec![],
-            });
-        }
+        branch_rows(pack, "judgment", &j.name, &j.body, &mut rows);
     }
     let judg_rows = rows.len();
     for s in &pack.steps {
-        for (i, b) in s.body.branches.iter().enumerate() {
-            let (location, source) = describe(b.span);
-            rows.push(CoverageRow {
-                kind: "step",
-                name: s.name.clone(),
-                branch: i,
-                location,
-                source,
-                cases: vec![],
-            });
-        }
+        branch_rows(pack, "step", &s.name, &s.body, &mut rows);
     }
     let mut loader = Loader::new(opts);
     for file in collect(paths) {
@@ -212,4 +172,30 @@ pub fn coverage(pack: &RulePack, paths: &[PathBuf], opts: LoadOptions) -> Vec<Co
         }
     }
     rows
+}
+
+/// One row, with no case yet, for each branch of a rule's body.
+fn branch_rows(
+    pack: &RulePack,
+    kind: &'static str,
+    name: &str,
+    body: &Body,
+    rows: &mut Vec<CoverageRow>,
+) {
+    for (i, b) in body.branches.iter().enumerate() {
+        let span = b.span;
+        let text = pack.sources.text(span.file);
+        let s = text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
+        let first = s.lines().next().unwrap_or("").trim();
+        rows.push(CoverageRow {
+            kind,
+            name: name.to_string(),
+            branch: i,
+            location: pack.sources.location(span),
+            source: clip(first, 72),
+            cases: vec![],
+        });
+    }
 }

@@ -1,10 +1,10 @@
 //! YAML -> typed facts, checked against the facts schema the rule pack
 //! declares. Every problem names the YAML path, the file and the line.
 //!
-//! One job a file: [`yaml`] (bytes to a located YAML tree; the parser's
-//! errors in this project's words), [`typing`] (the tree to typed facts
-//! against the schema), [`paths`] (a field value's checks beyond its type),
-//! [`json`] (facts out as JSON) and [`calendar`] (the current year). Facts
+//! One job a file: `yaml` (bytes to a located YAML tree; the parser's
+//! errors in this project's words), `typing` (the tree to typed facts
+//! against the schema), `paths` (a field value's checks beyond its type),
+//! `json` (facts out as JSON) and `calendar` (the current year). Facts
 //! carry no test expectations: a case's `expect:` is read in `case`.
 
 mod calendar;
