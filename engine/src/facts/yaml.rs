@@ -382,10 +382,8 @@ fn scanner_words(e: &serde_saphyr::Error) -> Words {
         E::ExternalMessage { source, msg, .. } => match &**source {
             S::Parser(scan) => match scan.kind() {
                 K::RecursionLimitExceeded => too_deep(),
-                // a second `%YAML` or `%TAG` directive for one document
-                K::DuplicateVersionDirective | K::DuplicateTagDirective => {
-                    (Code::DuplicateKey, first_line(msg), None)
-                }
+                // a second `%YAML` directive for one document
+                K::DuplicateVersionDirective => (Code::DuplicateKey, first_line(msg), None),
                 _ => (Code::YamlSyntax, first_line(msg), None),
             },
             _ => (Code::YamlSyntax, first_line(msg), None),
@@ -474,4 +472,40 @@ pub fn node_span(sources: &SourceMap, file: u32, n: &Spanned<YNode>) -> Span {
     let loc = n.referenced;
     let off = sources.offset(file, loc.line() as usize, loc.column() as usize);
     Span::new(file, off, off + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> Diagnostic {
+        let mut sources = SourceMap::default();
+        let id = sources.add("t.yaml", text);
+        match parse_yaml(sources.text(id), id, &sources) {
+            Ok(_) => panic!("{text:?} parses"),
+            Err(d) => d,
+        }
+    }
+
+    /// The parser's errors are told apart by their kind, not their text.
+    #[test]
+    fn the_parsers_errors_are_classified_by_kind() {
+        let d = refused("a: 1\na: 2\n");
+        assert_eq!(
+            (d.code, d.message.as_str()),
+            (Code::DuplicateKey, "duplicate key `a`")
+        );
+        let d = refused(&format!("a: {}1{}", "[".repeat(40), "]".repeat(40)));
+        assert_eq!(d.code, Code::YamlLimit);
+        assert!(d.message.contains("nests deeper"), "{}", d.message);
+        let d = refused("%YAML 1.2\n%YAML 1.2\n---\na: 1\n");
+        assert_eq!(d.code, Code::DuplicateKey, "{}", d.message);
+        let d = refused("%TAG !a! tag:x,2000:\n%TAG !a! tag:y,2000:\n---\na: 1\n");
+        assert_eq!(d.code, Code::YamlSyntax, "{}", d.message);
+        let d = refused("a: [1, 2\n");
+        assert_eq!(d.code, Code::YamlSyntax, "{}", d.message);
+        let d = refused("a: 1\n---\nb: 2\n");
+        assert_eq!(d.code, Code::YamlSyntax);
+        assert!(d.message.contains("second YAML document"), "{}", d.message);
+    }
 }
