@@ -10,7 +10,7 @@ use tiers_tests::{root, tiers, tvpa};
 
 fn load(path: &str, no_findings: bool) -> (tiers::RulePack, tiers::facts::Facts) {
     let pack = tvpa();
-    let facts = case::load(&pack, &root().join(path), LoadOptions { no_findings })
+    let facts = case::load(&pack, &root().join(path), LoadOptions::new(no_findings))
         .unwrap_or_else(|f| panic!("{}", f.render()));
     (pack, facts)
 }
@@ -64,7 +64,7 @@ fn on_every_real_case_a_solution_fixes_only_criteria_that_were_not_met() {
     files.sort();
     for f in files {
         for no_findings in [false, true] {
-            let facts = case::load(&pack, &f, LoadOptions { no_findings }).expect("loads");
+            let facts = case::load(&pack, &f, LoadOptions::new(no_findings)).expect("loads");
             let base = tiers::evaluate(&pack, &facts);
             let r = whatif::reforms_with(
                 &pack,

@@ -156,7 +156,7 @@ fn reforms_are_minimal_and_never_supersets() {
     let facts = case::load(
         &pack,
         &root().join("cases/2017/jamaica.yaml"),
-        LoadOptions { no_findings: true },
+        LoadOptions::new(true),
     )
     .expect("loads");
     let r = whatif::reforms(

@@ -167,7 +167,7 @@ fn lever_pack(pack: &RulePack, facts: &Facts, n: usize) -> RulePack {
 }
 
 fn reform_case(pack: &RulePack) -> Facts {
-    case::load(pack, &jamaica_path(), LoadOptions { no_findings: true })
+    case::load(pack, &jamaica_path(), LoadOptions::new(true))
         .unwrap_or_else(|f| panic!("{}", f.render()))
 }
 

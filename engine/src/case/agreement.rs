@@ -56,12 +56,16 @@ pub struct Agreement {
 /// Measures agreement over the real cases under `paths`.
 pub fn measure(pack: &RulePack, paths: &[PathBuf]) -> Agreement {
     let mut out = Agreement::default();
-    let mut with = Loader::new(LoadOptions::default());
-    let mut without = Loader::new(LoadOptions { no_findings: true });
+    let opts = LoadOptions::default();
+    let mut with = Loader::new(opts);
+    let mut without = Loader::new(LoadOptions {
+        no_findings: true,
+        ..opts
+    });
     for file in case::collect(paths) {
         let shown = file.display().to_string();
-        let (facts, objective) = match (with.load(pack, &file), without.load(pack, &file)) {
-            (Ok((f, _)), Ok((o, _))) => (f, o),
+        let (case, objective) = match (with.load_case(pack, &file), without.load(pack, &file)) {
+            (Ok(c), Ok((o, _))) => (c, o),
             (Err(e), _) | (_, Err(e)) => {
                 let first = e
                     .diags
@@ -72,13 +76,13 @@ pub fn measure(pack: &RulePack, paths: &[PathBuf]) -> Agreement {
                 continue;
             }
         };
-        let Some(expect) = &facts.expect else {
+        let Some(expect) = &case.expect else {
             continue;
         };
         let Some((tier, _)) = &expect.tier else {
             continue;
         };
-        let a = evaluate(pack, &facts);
+        let a = evaluate(pack, &case.facts);
         let b = evaluate(pack, &objective);
         let edition = a.year.map(|y| y as i64).unwrap_or(0);
         let mut row = Row {

@@ -75,9 +75,7 @@ fn body_error(body: &str, code: Code, msg: String, needle: &str, help: Option<St
 
 /// `POST /api/assess`.
 pub fn assess(pack: &RulePack, req: &Req) -> Resp {
-    let opts = LoadOptions {
-        no_findings: req.flag("no_findings"),
-    };
+    let opts = LoadOptions::new(req.flag("no_findings"));
     match load_document(pack, &req.body, opts) {
         Ok(facts) => Resp::json(
             200,
@@ -208,9 +206,7 @@ impl Ask {
         ctx: &Ctx,
         pack: &RulePack,
     ) -> Result<(Facts, Option<std::path::PathBuf>), Failure> {
-        let opts = LoadOptions {
-            no_findings: self.flag("no_findings")?,
-        };
+        let opts = LoadOptions::new(self.flag("no_findings")?);
         match (self.string("case")?, self.string("facts")?) {
             (Some(c), None) => {
                 let path = ctx

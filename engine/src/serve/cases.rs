@@ -68,11 +68,10 @@ pub fn rows(pack: &RulePack, roots: &Roots) -> Vec<Row> {
             if let Err(e) = roots.check_bases(&path) {
                 return failed(file, e);
             }
-            match loader.load(pack, &path) {
-                Ok((facts, _)) => {
+            match loader.load_case(pack, &path) {
+                Ok(case::Case { facts, expect, .. }) => {
                     let a = crate::eval::evaluate(pack, &facts);
-                    let expected = facts
-                        .expect
+                    let expected = expect
                         .as_ref()
                         .and_then(|e| e.tier.as_ref())
                         .map(|(t, _)| t.clone());

@@ -22,7 +22,11 @@ pub fn page_for(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
         Ok(p) => p,
         Err(e) => return html::error_page(404, "No such case", &e, &ctx.pack_name),
     };
-    let (facts, history) = match case::load_with_history(pack, &path, LoadOptions::default()) {
+    let case::Case {
+        facts,
+        expect,
+        history,
+    } = match case::load_case(pack, &path, LoadOptions::default()) {
         Ok(x) => x,
         Err(f) => {
             return html::error_page(
@@ -53,7 +57,7 @@ pub fn page_for(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
         esc(file),
         esc(&a.rulepack),
     );
-    main.push_str(&tier_section(pack, &facts, &a, &history));
+    main.push_str(&tier_section(pack, &facts, expect.as_ref(), &a, &history));
     main.push_str("</div>\n");
     main.push_str(&whatif_aside(pack, &facts, &a, file));
     main.push_str("<div class=\"body\">\n");
@@ -77,6 +81,7 @@ fn tier_text(code: &Option<String>, label: &Option<String>) -> String {
 fn tier_section(
     pack: &RulePack,
     facts: &Facts,
+    expect: Option<&case::Expect>,
     a: &Assessment,
     history: &[HistoryEntry],
 ) -> String {
@@ -88,11 +93,7 @@ fn tier_section(
         (Some(m), None) => m.clone(),
         _ => String::new(),
     };
-    let expected = facts
-        .expect
-        .as_ref()
-        .and_then(|e| e.tier.as_ref())
-        .map(|(t, _)| t.clone());
+    let expected = expect.and_then(|e| e.tier.as_ref()).map(|(t, _)| t.clone());
     let report = match &expected {
         Some(t) => {
             let agrees = a.tier.as_deref().unwrap_or(case::UNDECIDED) == t;

@@ -202,8 +202,6 @@ pub struct Scenario {
     pub base_span: Span,
     pub note: Option<String>,
     pub changes: Vec<Change>,
-    /// The scenario's own `expect:` (the base file's does not carry over).
-    pub expect: Option<facts::Expect>,
 }
 
 /// Reads a scenario file if `node` is one (a mapping with `base:`).
@@ -229,7 +227,6 @@ pub fn read_scenario(
     let mut base_span = Span::new(file, 0, 0);
     let mut note = None;
     let mut changes = vec![];
-    let mut expect_node = None;
     for (k, v) in entries {
         match key(k).as_str() {
             "base" => match &v.value {
@@ -248,7 +245,8 @@ pub fn read_scenario(
                     note = Some(s.clone());
                 }
             }
-            "expect" => expect_node = Some(v.clone()),
+            // a case's expectations, read by `case`
+            "expect" => {}
             "set" => {
                 let items: Vec<(String, serde_saphyr::Spanned<YNode>, Span)> = match &v.value {
                     YNode::Map(m) => m
@@ -336,29 +334,6 @@ pub fn read_scenario(
             }
         }
     }
-    let expect = expect_node.map(|n| {
-        let doc = serde_saphyr::Spanned {
-            value: YNode::Map(vec![(
-                serde_saphyr::Spanned {
-                    value: YNode::Str("expect".into()),
-                    referenced: n.referenced,
-                    defined: n.defined,
-                },
-                n.clone(),
-            )]),
-            referenced: n.referenced,
-            defined: n.defined,
-        };
-        facts::expect_only(pack, sources, file, &doc)
-    });
-    let expect = match expect {
-        Some(Ok(e)) => e,
-        Some(Err(ds)) => {
-            diags.extend(ds);
-            None
-        }
-        None => None,
-    };
     let Some(base) = base else {
         return Some(Err(diags));
     };
@@ -370,6 +345,5 @@ pub fn read_scenario(
         base_span,
         note,
         changes,
-        expect,
     }))
 }

@@ -50,9 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let opts = LoadOptions {
-        no_findings: args.no_findings,
-    };
+    let opts = LoadOptions::new(args.no_findings);
     // directories expand to their facts files; files keep the order given
     let mut files: Vec<PathBuf> = vec![];
     for f in &args.files {

@@ -52,13 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         emit(&out, args.format);
         return Ok(Exit::Ok);
     }
-    let facts = match case::load(
-        &pack,
-        path,
-        LoadOptions {
-            no_findings: args.no_findings,
-        },
-    ) {
+    let facts = match case::load(&pack, path, LoadOptions::new(args.no_findings)) {
         Ok(f) => f,
         Err(e) => {
             crate::diagnostics(&e.render());

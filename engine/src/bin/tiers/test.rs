@@ -46,9 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             Exit::Failed
         });
     }
-    let opts = LoadOptions {
-        no_findings: args.no_findings,
-    };
+    let opts = LoadOptions::new(args.no_findings);
     if args.mutants {
         return Ok(mutants(&pack, &paths, opts));
     }

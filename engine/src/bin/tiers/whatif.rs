@@ -35,9 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let opts = LoadOptions {
-        no_findings: args.no_findings,
-    };
+    let opts = LoadOptions::new(args.no_findings);
     // the starting facts, and the changes to make
     // (the scenario's base is read as every scenario's is: a facts file only)
     let (base, mut changes, note) = match &args.scenario {
