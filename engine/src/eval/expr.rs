@@ -80,6 +80,11 @@ impl<'a> Ev<'a> {
         Value::Text(s.into())
     }
 
+    /// One step of [`Ev::eval`]: dispatches on the kind of expression.
+    // Kept out of `eval` (the hot path): inlined there, the helpers below
+    // stop being inlined into it, which cost ~4% more instructions per
+    // `decide` when measured; apart, the split costs ~1%.
+    #[inline(never)]
     fn eval_at(&mut self, e: &CExpr, fr: &mut Vec<Value<'a>>) -> Value<'a> {
         match e {
             CExpr::Const(c) => match c {
