@@ -4,6 +4,7 @@
 //!
 //! `evaluate`, `decide` and `decide_history` are short pipelines of named
 //! steps; the steps are methods of the evaluator, `state::Ev`:
+//! - `state`: the evaluator (memo tables, the facts read, the limits);
 //! - `rules`: criteria, judgments, defs, placement steps, bodies;
 //! - `expr` and `quant`: expressions, builtins and binary operators;
 //!   quantifiers and aggregates;
