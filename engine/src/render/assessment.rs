@@ -1,10 +1,11 @@
 //! Renders an [`Assessment`] as text, Markdown or the contract's JSON.
 //! Everything it prints was decided and worded by eval and the rule pack.
 
-use crate::eval::{Assessment, Read};
+use crate::eval::{Assessment, CriterionResult, JudgmentResult, Read, StepResult};
 use crate::pack::{cite_source_id, CiteSource, Outcome};
 use crate::text::num::fmt_num;
-use serde_json::{json, Map, Value as Json};
+use serde::{Serialize, Serializer};
+use serde_json::Value as Json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -107,7 +108,7 @@ pub fn render(a: &Assessment, format: Format) -> String {
     match format {
         Format::Text => text(a),
         Format::Md => markdown(a),
-        Format::Json => serde_json::to_string_pretty(&to_json(a)).unwrap_or_default() + "\n",
+        Format::Json => serde_json::to_string_pretty(&Doc::new(a)).unwrap_or_default() + "\n",
     }
 }
 
@@ -350,77 +351,167 @@ pub fn markdown(a: &Assessment) -> String {
 /// The contract's JSON document, with compatible extensions
 /// (`tier_label`, `judgments`, `pillar`, `exception`, step `title`/`tier`/`cites`).
 pub fn to_json(a: &Assessment) -> Json {
-    let criteria: Vec<Json> = a
-        .criteria
-        .iter()
-        .map(|c| {
-            let mut facts = Map::new();
-            for r in &c.facts {
-                facts.insert(r.path.clone(), r.value.clone());
-            }
-            let mut m = Map::new();
-            m.insert("id".into(), json!(c.id));
-            m.insert("title".into(), json!(c.title));
-            m.insert("cites".into(), json!(c.cites));
-            m.insert("pillar".into(), json!(c.pillar));
-            m.insert("outcome".into(), json!(c.outcome.as_str()));
-            m.insert("because".into(), json!(c.because));
-            if let Some(e) = &c.exception {
-                m.insert("exception".into(), json!(e));
-            }
-            m.insert("facts".into(), Json::Object(facts));
-            Json::Object(m)
-        })
-        .collect();
-    let steps: Vec<Json> = a
-        .steps
-        .iter()
-        .map(|s| json!({"rule": s.rule, "title": s.title, "cites": s.cites, "tier": s.tier, "because": s.because}))
-        .collect();
-    let judgments: Vec<Json> = a
-        .judgments
-        .iter()
-        .map(|j| json!({"name": j.name, "title": j.title, "value": j.value, "source": j.source.as_str(), "because": j.because}))
-        .collect();
-    let year = a.year.map(|y| {
-        if y.fract() == 0.0 {
-            json!(y as i64)
-        } else {
-            json!(y)
-        }
-    });
-    json!({
-        "country": a.country,
-        "year": year,
-        "rulepack": a.rulepack,
-        "tier": a.tier,
-        "tier_label": a.tier_label,
-        "previous_tier": a.previous_tier,
-        "movement": a.movement,
-        "criteria": criteria,
-        "judgments": judgments,
-        "placement": {"steps": steps},
-        "warnings": a.warnings,
-        "rationale": a.rationale,
-        "sources": sources_json(a),
-    })
+    serde_json::to_value(Doc::new(a)).unwrap_or_default()
 }
 
-/// `sources`: every source id the assessment cites, with its title and
-/// public address (and publisher and edition, where declared).
-fn sources_json(a: &Assessment) -> Json {
-    let mut m = Map::new();
-    for s in &a.sources {
-        let mut e = Map::new();
-        e.insert("title".into(), json!(s.title));
-        e.insert("url".into(), json!(s.url));
-        if let Some(p) = &s.publisher {
-            e.insert("publisher".into(), json!(p));
+/// The contract's JSON document of an assessment, field by field in the
+/// contract's order; what is not known is `null`.
+#[derive(Serialize)]
+struct Doc<'a> {
+    country: &'a str,
+    #[serde(serialize_with = "whole_or_fraction")]
+    year: Option<f64>,
+    rulepack: &'a str,
+    tier: &'a Option<String>,
+    tier_label: &'a Option<String>,
+    previous_tier: &'a Option<String>,
+    movement: &'a Option<String>,
+    criteria: Vec<CriterionDoc<'a>>,
+    judgments: Vec<JudgmentDoc<'a>>,
+    placement: PlacementDoc<'a>,
+    warnings: &'a [String],
+    rationale: &'a str,
+    /// Every source id the assessment cites, with its title and public
+    /// address (and publisher and edition, where declared); ids are unique
+    /// (the checker's `duplicate-name`).
+    #[serde(serialize_with = "sources_map")]
+    sources: &'a [CiteSource],
+}
+
+#[derive(Serialize)]
+struct CriterionDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    cites: &'a [String],
+    pillar: &'a Option<String>,
+    outcome: &'static str,
+    because: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exception: &'a Option<String>,
+    /// Each fact read, path to value (eval gives each path once).
+    #[serde(serialize_with = "reads_map")]
+    facts: &'a [Read],
+}
+
+#[derive(Serialize)]
+struct JudgmentDoc<'a> {
+    name: &'a str,
+    title: &'a str,
+    /// As found or derived: any fact value, so plain JSON.
+    value: &'a Json,
+    source: &'static str,
+    because: &'a str,
+}
+
+#[derive(Serialize)]
+struct PlacementDoc<'a> {
+    steps: Vec<StepDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct StepDoc<'a> {
+    rule: &'a str,
+    title: &'a str,
+    cites: &'a [String],
+    tier: &'a Option<String>,
+    because: &'a str,
+}
+
+#[derive(Serialize)]
+struct SourceDoc<'a> {
+    title: &'a str,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<i64>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(a: &'a Assessment) -> Doc<'a> {
+        Doc {
+            country: &a.country,
+            year: a.year,
+            rulepack: &a.rulepack,
+            tier: &a.tier,
+            tier_label: &a.tier_label,
+            previous_tier: &a.previous_tier,
+            movement: &a.movement,
+            criteria: a.criteria.iter().map(CriterionDoc::new).collect(),
+            judgments: a.judgments.iter().map(JudgmentDoc::new).collect(),
+            placement: PlacementDoc {
+                steps: a.steps.iter().map(StepDoc::new).collect(),
+            },
+            warnings: &a.warnings,
+            rationale: &a.rationale,
+            sources: &a.sources,
         }
-        if let Some(y) = s.edition {
-            e.insert("edition".into(), json!(y as i64));
-        }
-        m.insert(s.id.clone(), Json::Object(e));
     }
-    Json::Object(m)
+}
+
+impl<'a> CriterionDoc<'a> {
+    fn new(c: &'a CriterionResult) -> CriterionDoc<'a> {
+        CriterionDoc {
+            id: &c.id,
+            title: &c.title,
+            cites: &c.cites,
+            pillar: &c.pillar,
+            outcome: c.outcome.as_str(),
+            because: &c.because,
+            exception: &c.exception,
+            facts: &c.facts,
+        }
+    }
+}
+
+impl<'a> JudgmentDoc<'a> {
+    fn new(j: &'a JudgmentResult) -> JudgmentDoc<'a> {
+        JudgmentDoc {
+            name: &j.name,
+            title: &j.title,
+            value: &j.value,
+            source: j.source.as_str(),
+            because: &j.because,
+        }
+    }
+}
+
+impl<'a> StepDoc<'a> {
+    fn new(s: &'a StepResult) -> StepDoc<'a> {
+        StepDoc {
+            rule: &s.rule,
+            title: &s.title,
+            cites: &s.cites,
+            tier: &s.tier,
+            because: &s.because,
+        }
+    }
+}
+
+impl<'a> SourceDoc<'a> {
+    fn new(s: &'a CiteSource) -> SourceDoc<'a> {
+        SourceDoc {
+            title: &s.title,
+            url: &s.url,
+            publisher: &s.publisher,
+            edition: s.edition.map(|y| y as i64),
+        }
+    }
+}
+
+/// A year as the contract writes it: a whole number without a point.
+fn whole_or_fraction<S: Serializer>(year: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match year {
+        Some(y) if y.fract() == 0.0 => s.serialize_i64(*y as i64),
+        Some(y) => s.serialize_f64(*y),
+        None => s.serialize_none(),
+    }
+}
+
+fn reads_map<S: Serializer>(reads: &[Read], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(reads.iter().map(|r| (&r.path, &r.value)))
+}
+
+fn sources_map<S: Serializer>(sources: &[CiteSource], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(sources.iter().map(|c| (&c.id, SourceDoc::new(c))))
 }
