@@ -3,7 +3,7 @@ use crate::Exit;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
 use tiers::scenario;
-use tiers::whatif;
+use tiers::whatif::{self, fact_text};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -126,19 +126,4 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 enum Base {
     File(PathBuf),
     Scenario(Box<scenario::Scenario>, tiers::diag::SourceMap),
-}
-
-pub fn fact_text(f: &tiers::facts::Fact) -> String {
-    use tiers::facts::Fact;
-    match f {
-        Fact::Null => "null".into(),
-        Fact::Bool(b) => b.to_string(),
-        Fact::Num(n) => tiers::text::num::fmt_num(*n),
-        Fact::Text(t) => t.to_string(),
-        Fact::List(xs) => format!(
-            "[{}]",
-            xs.iter().map(fact_text).collect::<Vec<_>>().join(", ")
-        ),
-        Fact::Record(_) => "{...}".into(),
-    }
 }
