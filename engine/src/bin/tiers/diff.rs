@@ -2,6 +2,8 @@ use crate::assess::Fmt;
 use crate::{Exit, PackSource};
 use std::path::{Path, PathBuf};
 use tiers::case::{self, LoadOptions};
+use tiers::report::CaseDiff;
+use tiers::whatif;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,13 +20,6 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Fmt,
-}
-
-/// One case whose assessment differs between the two packs.
-struct Row {
-    case: String,
-    tier: Option<(String, String)>,
-    criteria: Vec<(String, String, String)>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -70,52 +65,19 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 unloadable += 1;
                 continue;
             }
-            (b, n) => {
-                if b.is_ok() != n.is_ok() {
-                    let which = if b.is_ok() { "new" } else { "base" };
-                    rows.push(Row {
-                        case: shown,
-                        tier: Some((
-                            "loads".into(),
-                            format!("does not load under the {which} rules"),
-                        )),
-                        criteria: vec![],
-                    });
-                }
+            (b, _) => {
+                let only = if b.is_ok() {
+                    CaseDiff::LoadsOnlyUnderBase
+                } else {
+                    CaseDiff::LoadsOnlyUnderNew
+                };
+                rows.push((shown, only));
                 continue;
             }
         };
-        let tier = (b.tier != n.tier).then(|| {
-            (
-                b.tier.clone().unwrap_or_else(|| "undecided".into()),
-                n.tier.clone().unwrap_or_else(|| "undecided".into()),
-            )
-        });
-        let mut criteria = vec![];
-        for c in &n.criteria {
-            let before = b
-                .outcome(&c.id)
-                .map(|o| o.as_str().to_string())
-                .unwrap_or_else(|| "absent".into());
-            if before != c.outcome.as_str() {
-                criteria.push((c.id.clone(), before, c.outcome.as_str().to_string()));
-            }
-        }
-        for c in &b.criteria {
-            if n.outcome(&c.id).is_none() {
-                criteria.push((
-                    c.id.clone(),
-                    c.outcome.as_str().to_string(),
-                    "absent".into(),
-                ));
-            }
-        }
-        if tier.is_some() || !criteria.is_empty() {
-            rows.push(Row {
-                case: shown,
-                tier,
-                criteria,
-            });
+        let d = whatif::compare_packs(&b, &n);
+        if !d.is_empty() {
+            rows.push((shown, CaseDiff::Moved(d)));
         }
     }
     if unloadable > 0 {
@@ -133,7 +95,13 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Failed);
     }
-    let out = render(&rows, total, &args.base_rules, &source.name(), args.format);
+    let out = tiers::report::pack_diff(
+        &rows,
+        total,
+        &args.base_rules,
+        &source.name(),
+        args.format.into(),
+    );
     match args.format {
         Fmt::Json => crate::emit_raw(&out),
         _ => crate::emit(&out),
@@ -143,74 +111,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     } else {
         Exit::Changed
     })
-}
-
-fn render(rows: &[Row], total: usize, base: &str, new: &str, format: Fmt) -> String {
-    match format {
-        Fmt::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "case": r.case,
-                        "tier": r.tier.as_ref().map(|(a, b)| serde_json::json!({"base": a, "new": b})),
-                        "criteria": r.criteria.iter().map(|(id, a, b)| serde_json::json!({"id": id, "base": a, "new": b})).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            serde_json::to_string_pretty(
-                &serde_json::json!({"base": base, "rules": new, "cases": total, "changed": v}),
-            )
-            .unwrap_or_default()
-                + "\n"
-        }
-        Fmt::Md => {
-            let mut s = format!(
-                "{} of {total} cases change between `{base}` and `{}`\n\n",
-                rows.len(),
-                new
-            );
-            if !rows.is_empty() {
-                s.push_str("| case | tier | criteria |\n|---|---|---|\n");
-                for r in rows {
-                    let t = r
-                        .tier
-                        .as_ref()
-                        .map(|(a, b)| format!("{a} → {b}"))
-                        .unwrap_or_default();
-                    let c: Vec<String> = r
-                        .criteria
-                        .iter()
-                        .map(|(id, a, b)| format!("`{id}` {a} → {b}"))
-                        .collect();
-                    s.push_str(&format!(
-                        "| {} | {t} | {} |\n",
-                        tiers::escape::md_inline(&r.case),
-                        c.join("<br>")
-                    ));
-                }
-            }
-            s
-        }
-        Fmt::Text => {
-            let mut s = String::new();
-            for r in rows {
-                s.push_str(&format!("{}\n", r.case));
-                if let Some((a, b)) = &r.tier {
-                    s.push_str(&format!("  tier: {a} -> {b}\n"));
-                }
-                for (id, a, b) in &r.criteria {
-                    s.push_str(&format!("  {id}: {a} -> {b}\n"));
-                }
-            }
-            s.push_str(&format!(
-                "{} of {total} cases change between {base} and {}\n",
-                rows.len(),
-                new
-            ));
-            s
-        }
-    }
 }
 
 /// The `*.rules` files of the pack as they were at `rev`. The pack's path
