@@ -104,14 +104,14 @@ struct Ctl {
 }
 
 impl Ctl {
+    /// (id, attributes, name, doc), for the format strings.
+    fn parts(&self) -> (&str, &str, &str, &str) {
+        (&self.id, &self.common, &self.name, &self.doc)
+    }
+
     /// A checkbox (marked when not known).
     fn bool(&self, v: &Fact) -> String {
-        let Ctl {
-            id,
-            common,
-            name,
-            doc,
-        } = self;
+        let (id, common, name, doc) = self.parts();
         let checked = if matches!(v, Fact::Bool(true)) {
             " checked"
         } else {
@@ -130,12 +130,7 @@ impl Ctl {
 
     /// A number input with the declared range.
     fn num(&self, ft: &FieldTy, v: &Fact) -> String {
-        let Ctl {
-            id,
-            common,
-            name,
-            doc,
-        } = self;
+        let (id, common, name, doc) = self.parts();
         let (min, max) = match ft.range {
             Some((lo, hi)) => (
                 lo.map(|x| format!(" min=\"{x}\"")).unwrap_or_default(),
@@ -156,12 +151,7 @@ impl Ctl {
 
     /// A select of the enum's variants, "not known" first.
     fn select(&self, variants: &[String], v: &Fact) -> String {
-        let Ctl {
-            id,
-            common,
-            name,
-            doc,
-        } = self;
+        let (id, common, name, doc) = self.parts();
         let mut opts = String::from("<option value=\"\">not known</option>");
         for x in variants.iter() {
             let sel = if matches!(v, Fact::Text(t) if &**t == x) {
@@ -183,12 +173,7 @@ impl Ctl {
 
     /// A group of checkboxes for a list of enum values.
     fn checkboxes(&self, variants: &[String], v: &Fact) -> String {
-        let Ctl {
-            id,
-            common,
-            name,
-            doc,
-        } = self;
+        let (id, common, name, doc) = self.parts();
         let have: Vec<&str> = match v {
             Fact::List(xs) => xs
                 .iter()
