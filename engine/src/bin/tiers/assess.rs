@@ -1,40 +1,18 @@
+use crate::args::{CaseArgs, Fmt, FormatArgs};
 use crate::Exit;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
-use tiers::explain::{self, Format};
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Fmt {
-    Text,
-    Md,
-    Json,
-}
-
-impl From<Fmt> for Format {
-    fn from(f: Fmt) -> Format {
-        match f {
-            Fmt::Text => Format::Text,
-            Fmt::Md => Format::Md,
-            Fmt::Json => Format::Json,
-        }
-    }
-}
+use tiers::explain;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Facts files (YAML), or directories of them
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Ignore the `findings:` block: recommend from objective facts alone
-    #[arg(long)]
-    no_findings: bool,
+    #[command(flatten)]
+    format: FormatArgs,
+    #[command(flatten)]
+    case: CaseArgs,
     /// Write the output to FILE (atomically: the old file or the new, never
     /// a torn one) instead of standard output
     #[arg(long, short)]
@@ -46,13 +24,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
+    let pack = match args.case.pack.load() {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let opts = LoadOptions {
-        no_findings: args.no_findings,
-    };
+    let opts = args.case.options();
     // directories expand to their facts files; files keep the order given
     let mut files: Vec<PathBuf> = vec![];
     for f in &args.files {
@@ -71,7 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
     let job = Job {
-        format: args.format,
+        format: args.format.format,
         history: args.history,
         opts,
     };
@@ -79,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let results = if files.len() < PARALLEL_FROM {
         files.iter().map(|f| job.one(&pack, f)).collect::<Vec<_>>()
     } else {
-        parallel(&crate::PackSource::of(&args.rules), &files, &job)
+        parallel(&args.case.pack.source(), &files, &job)
     };
     let mut rendered = vec![];
     let mut failed = false;
@@ -95,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if failed {
         return Ok(Exit::Failed);
     }
-    let out = match args.format {
+    let out = match args.format.format {
         Fmt::Json => {
             let docs: Vec<serde_json::Value> = rendered
                 .into_iter()
@@ -121,7 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             .join("\n"),
     };
     // text and Markdown are escaped for the terminal wherever they go; JSON is exact
-    let out = match args.format {
+    let out = match args.format.format {
         Fmt::Json => out,
         Fmt::Text | Fmt::Md => tiers::escape::terminal(&out).into_owned(),
     };
@@ -202,7 +178,11 @@ impl Job {
 /// Assesses `files` on every core. The pack holds `Rc`s, so each worker
 /// checks its own copy (a few milliseconds) and takes every n-th file;
 /// results come back in the order of `files`.
-fn parallel(rules: &crate::PackSource, files: &[PathBuf], job: &Job) -> Vec<Result<Piece, String>> {
+fn parallel(
+    rules: &crate::args::PackSource,
+    files: &[PathBuf],
+    job: &Job,
+) -> Vec<Result<Piece, String>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)

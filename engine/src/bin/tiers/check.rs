@@ -1,20 +1,18 @@
+use crate::args::PackArgs;
 use crate::Exit;
-use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    pack: PackArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    match crate::load_pack(&args.rules) {
+    match args.pack.load() {
         Ok(pack) => {
             outln!(
                 "{}: ok ({} criteria, {} judgments, {} placement steps, {} parameters, {} levers)",
-                crate::PackSource::of(&args.rules).name(),
+                args.pack.source().name(),
                 pack.criteria.len(),
                 pack.judgments.len(),
                 pack.steps.len(),

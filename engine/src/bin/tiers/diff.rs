@@ -1,29 +1,27 @@
-use crate::assess::Fmt;
-use crate::{Exit, PackSource};
+use crate::args::{FormatArgs, PackArgs, PackSource, PathArgs};
+use crate::Exit;
 use std::path::{Path, PathBuf};
 use tiers::case::{self, LoadOptions};
 use tiers::report::CaseDiff;
 use tiers::whatif;
 
 #[derive(clap::Args)]
+#[command(mut_arg("rules", |a| a.help("The changed rule pack directory [default: rules/tvpa here or above, else the pack built into the binary]")))]
 pub struct Args {
-    /// Case files or directories (default: cases/)
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    paths: PathArgs,
     /// The rule pack to compare against: a directory, or git:REV for the
     /// pack as it was at a revision of this repository
     #[arg(long)]
     base_rules: String,
-    /// The changed rule pack directory [default: rules/tvpa here or above,
-    /// else the pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
+    #[command(flatten)]
+    pack: PackArgs,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let source = PackSource::of(&args.rules);
+    let source = args.pack.source();
     let base = match args.base_rules.strip_prefix("git:") {
         Some(rev) => match from_git(rev, &source) {
             Ok(files) => tiers::load_pack_from(files),
@@ -39,11 +37,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             return Ok(Exit::Failed);
         }
     };
-    let new = match crate::load_pack(&args.rules) {
+    let new = match args.pack.load() {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let paths = crate::case_paths(args.paths);
+    let paths = args.paths.resolve();
     let mut rows = vec![];
     let mut total = 0;
     let mut unloadable = 0;
@@ -100,12 +98,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         total,
         &args.base_rules,
         &source.name(),
-        args.format.into(),
+        args.format.get(),
     );
-    match args.format {
-        Fmt::Json => crate::emit_raw(&out),
-        _ => crate::emit(&out),
-    }
+    args.format.emit(&out);
     Ok(if rows.is_empty() {
         Exit::Ok
     } else {

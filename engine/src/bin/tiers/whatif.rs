@@ -1,11 +1,12 @@
-use crate::assess::Fmt;
+use crate::args::{loaded, CaseArgs, FormatArgs};
 use crate::Exit;
 use std::path::PathBuf;
-use tiers::case::{self, LoadOptions};
+use tiers::case;
 use tiers::scenario;
 use tiers::whatif::{self, fact_text};
 
 #[derive(clap::Args)]
+#[command(mut_arg("no_findings", |a| a.help("Ignore `findings:`: compare objective-only recommendations")))]
 pub struct Args {
     /// The facts file to start from
     facts: Option<PathBuf>,
@@ -18,40 +19,29 @@ pub struct Args {
     /// A scenario file (base:, note:, set:) instead of FACTS and --set
     #[arg(long, conflicts_with = "facts")]
     scenario: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Ignore `findings:`: compare objective-only recommendations
-    #[arg(long)]
-    no_findings: bool,
+    #[command(flatten)]
+    format: FormatArgs,
+    #[command(flatten)]
+    case: CaseArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
+    let pack = match args.case.pack.load() {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
-    let opts = LoadOptions {
-        no_findings: args.no_findings,
-    };
+    let opts = args.case.options();
     // the starting facts, and the changes to make
     // (the scenario's base is read as every scenario's is: a facts file only)
     let (base, mut changes, note) = match &args.scenario {
-        Some(sc) => match case::read_scenario_file(&pack, sc) {
+        Some(sc) => match loaded(case::read_scenario_file(&pack, sc)) {
             Ok(Some((s, sources))) => {
                 let changes = s.changes.clone();
                 let note = s.note.clone();
                 (Base::Scenario(Box::new(s), sources), changes, note)
             }
             Ok(None) => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
-            Err(f) => {
-                crate::diagnostics(&f.render());
-                return Ok(Exit::Failed);
-            }
+            Err(e) => return Ok(e),
         },
         None => match &args.facts {
             Some(f) => (Base::File(f.clone()), vec![], None),
@@ -59,12 +49,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         },
     };
     for s in &args.set {
-        match scenario::parse_set(&pack, s) {
+        match loaded(scenario::parse_set(&pack, s)) {
             Ok(c) => changes.push(c),
-            Err(f) => {
-                crate::diagnostics(&f.render());
-                return Ok(Exit::Failed);
-            }
+            Err(e) => return Ok(e),
         }
     }
     let mut shown: Vec<String> = changes
@@ -96,29 +83,21 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Base::File(path) => case::load(&pack, path, opts),
         Base::Scenario(s, sources) => case::load_base(&pack, s, sources, opts),
     };
-    let before = match before {
+    let before = match loaded(before) {
         Ok(f) => f,
-        Err(e) => {
-            crate::diagnostics(&e.render());
-            return Ok(Exit::Failed);
-        }
+        Err(e) => return Ok(e),
     };
     let mut after = before.clone();
-    if let Err(e) = scenario::apply_all(&pack, &mut after, &changes) {
-        crate::diagnostics(&e.render());
-        return Ok(Exit::Failed);
+    if let Err(e) = loaded(scenario::apply_all(&pack, &mut after, &changes)) {
+        return Ok(e);
     }
     let mut delta = whatif::compare(
         tiers::evaluate(&pack, &before),
         tiers::evaluate(&pack, &after),
     );
     whatif::explain_unmoved(&pack, &before, &after, &changes, &mut delta);
-    let fmt = args.format.into();
-    let out = tiers::report::delta(&delta, &shown, note.as_deref(), fmt);
-    match args.format {
-        Fmt::Json => crate::emit_raw(&out),
-        _ => crate::emit(&out),
-    }
+    let out = tiers::report::delta(&delta, &shown, note.as_deref(), args.format.get());
+    args.format.emit(&out);
     Ok(Exit::Ok)
 }
 
