@@ -130,6 +130,24 @@ fn history_block(h: &[case::HistoryEntry]) -> String {
     s
 }
 
+/// One year of the history used (`--history --format json`).
+#[derive(serde::Serialize)]
+struct HistoryUsed<'a> {
+    year: f64,
+    tier: &'a str,
+    from: &'a Option<String>,
+}
+
+impl<'a> HistoryUsed<'a> {
+    fn of(e: &'a case::HistoryEntry) -> Self {
+        HistoryUsed {
+            year: e.year,
+            tier: &e.tier,
+            from: &e.from,
+        }
+    }
+}
+
 /// From this many files on, assessments run on every core.
 const PARALLEL_FROM: usize = 16;
 
@@ -154,12 +172,9 @@ impl Job {
             Fmt::Json => {
                 let mut v = explain::to_json(&a);
                 if self.history {
-                    v["history_used"] = serde_json::json!(h
-                        .iter()
-                        .map(
-                            |e| serde_json::json!({"year": e.year, "tier": e.tier, "from": e.from})
-                        )
-                        .collect::<Vec<_>>());
+                    // added to the assessment's own JSON object
+                    let used: Vec<HistoryUsed> = h.iter().map(HistoryUsed::of).collect();
+                    v["history_used"] = serde_json::to_value(used).unwrap_or_default();
                 }
                 Piece::Json(v)
             }
