@@ -104,6 +104,7 @@ pub const MAX_SETS: usize = 100_000;
 /// Sets of up to this many levers are always searched; larger ones only
 /// while the target may still be reachable (see [`reforms_with`]).
 pub const ALWAYS_SEARCHED: usize = 3;
+
 /// n choose k, saturating.
 fn choose(n: usize, k: usize) -> usize {
     let k = k.min(n.saturating_sub(k));
@@ -113,6 +114,7 @@ fn choose(n: usize, k: usize) -> usize {
     }
     r
 }
+
 /// Finds the minimal sets of the pack's levers (up to `max_size` levers)
 /// that reach `target`, smallest first, never a superset of a reported set.
 /// Levers only change facts that are known; see [`reforms_with`].
@@ -162,9 +164,8 @@ pub fn reforms_with(
     if out.solutions.is_empty() {
         out.unreachable = Some(explain_unreachable(
             pack,
-            facts,
-            &levers.changes,
-            &levers.effective,
+            &search.all_levers(),
+            levers.effective.len(),
             &target,
             out.max_size,
         ));
@@ -380,10 +381,15 @@ impl Search<'_> {
         f
     }
 
+    /// The facts with every effective lever applied.
+    fn all_levers(&self) -> Facts {
+        let all: Vec<usize> = (0..self.levers.effective.len()).collect();
+        self.with_levers(&all)
+    }
+
     /// Whether every effective lever together reaches the target.
     fn all_reach(&self) -> bool {
-        let all: Vec<usize> = (0..self.levers.effective.len()).collect();
-        let f = self.with_levers(&all);
+        let f = self.all_levers();
         reached_decision(self.pack, &f, &decide(self.pack, &f), self.target)
     }
 

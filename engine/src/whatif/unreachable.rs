@@ -5,30 +5,21 @@
 use super::prose::sentence;
 use super::target::{reached_assessment, Target};
 use crate::eval::evaluate;
-use crate::facts::{Fact, Facts};
+use crate::facts::Facts;
 use crate::pack::{Outcome, RulePack};
 use crate::reads::{self, ReadMap, Reader};
-use crate::whatif::scenario::{apply, Change};
 
-/// The reason a search found no set: `effective` are the levers that
-/// change the case, `changes` every lever's changes.
+/// The reason a search found no set: `f` are the case's facts with all
+/// `n` levers that change it applied.
 pub(super) fn explain_unreachable(
     pack: &RulePack,
-    facts: &Facts,
-    changes: &[Vec<Change>],
-    effective: &[(usize, Fact)],
+    f: &Facts,
+    n: usize,
     target: &Target,
     max_size: usize,
 ) -> String {
-    let mut f = facts.clone();
-    for (i, _) in effective {
-        for c in &changes[*i] {
-            let _ = apply(&mut f.root, &pack.root, c);
-        }
-    }
-    let a = evaluate(pack, &f);
-    let n = effective.len();
-    if n > max_size && reached_assessment(pack, &f, &a, target) {
+    let a = evaluate(pack, f);
+    if n > max_size && reached_assessment(pack, f, &a, target) {
         return format!(
             "No set of at most {max_size} levers reaches the target, but all {n} that change this case do together; search larger sets with --max-size."
         );
