@@ -4,7 +4,6 @@
 //! the output format (`--format`). A command that words one of them its
 //! own way sets its help with `mut_arg`.
 
-use crate::Exit;
 use std::path::PathBuf;
 use tiers::case::LoadOptions;
 use tiers::explain::Format;
@@ -24,14 +23,15 @@ impl PackArgs {
         PackSource::of(&self.rules)
     }
 
-    /// Loads the pack, or prints its diagnostics and gives the exit code.
-    pub fn load(&self) -> Result<tiers::RulePack, Exit> {
+    /// Loads the pack, or prints its diagnostics and fails with
+    /// [`Reported`].
+    pub fn load(&self) -> anyhow::Result<tiers::RulePack> {
         let source = self.source();
         source.load().map_err(|f| {
             crate::diagnostics(&f.render());
             let n = f.diags.iter().filter(|d| d.is_error()).count();
             errln!("error: rule pack `{}` has {n} error(s)", source.name());
-            Exit::Failed
+            Reported.into()
         })
     }
 }
@@ -117,13 +117,26 @@ impl From<Fmt> for Format {
     }
 }
 
-/// A library result, or its diagnostics printed and the exit code.
-pub fn loaded<T>(r: Result<T, tiers::Failure>) -> Result<T, Exit> {
+/// A library result, or its diagnostics printed and [`Reported`].
+pub fn loaded<T>(r: Result<T, tiers::Failure>) -> anyhow::Result<T> {
     r.map_err(|f| {
         crate::diagnostics(&f.render());
-        Exit::Failed
+        Reported.into()
     })
 }
+
+/// The error of a command whose diagnostics are printed already: it
+/// exits with [`crate::Exit::Failed`] and nothing more is said.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("see the diagnostics above")
+    }
+}
+
+impl std::error::Error for Reported {}
 
 /// Where a command's rule pack comes from.
 pub enum PackSource {

@@ -24,10 +24,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match args.case.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.case.pack.load()?;
     let opts = args.case.options();
     // directories expand to their facts files; files keep the order given
     let mut files: Vec<PathBuf> = vec![];

@@ -8,19 +8,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    match args.pack.load() {
-        Ok(pack) => {
-            outln!(
-                "{}: ok ({} criteria, {} judgments, {} placement steps, {} parameters, {} levers)",
-                args.pack.source().name(),
-                pack.criteria.len(),
-                pack.judgments.len(),
-                pack.steps.len(),
-                pack.params.len(),
-                pack.levers.len()
-            );
-            Ok(Exit::Ok)
-        }
-        Err(e) => Ok(e),
-    }
+    let pack = args.pack.load()?;
+    outln!(
+        "{}: ok ({} criteria, {} judgments, {} placement steps, {} parameters, {} levers)",
+        args.pack.source().name(),
+        pack.criteria.len(),
+        pack.judgments.len(),
+        pack.steps.len(),
+        pack.params.len(),
+        pack.levers.len()
+    );
+    Ok(Exit::Ok)
 }

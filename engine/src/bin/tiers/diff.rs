@@ -37,10 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             return Ok(Exit::Failed);
         }
     };
-    let new = match args.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let new = args.pack.load()?;
     let paths = args.paths.resolve();
     let mut rows = vec![];
     let mut total = 0;

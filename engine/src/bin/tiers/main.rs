@@ -183,7 +183,9 @@ fn main() -> ExitCode {
     let code = match result {
         Ok(code) => code,
         Err(e) => {
-            errln!("error: {e:#}");
+            if !e.is::<args::Reported>() {
+                errln!("error: {e:#}");
+            }
             Exit::Failed
         }
     };

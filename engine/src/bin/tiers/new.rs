@@ -17,10 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match args.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.pack.load()?;
     let out = tiers::schema::skeleton(
         &pack,
         &args.country,

@@ -32,10 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match args.case.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.case.pack.load()?;
     let fmt = args.format.get();
     let path = match &args.facts {
         Some(path) if !args.list => path,
@@ -44,10 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             return Ok(Exit::Ok);
         }
     };
-    let facts = match loaded(case::load(&pack, path, args.case.options())) {
-        Ok(f) => f,
-        Err(e) => return Ok(e),
-    };
+    let facts = loaded(case::load(&pack, path, args.case.options()))?;
     let base = tiers::evaluate(&pack, &facts);
     let target = match &args.target {
         Some(t) if pack.tier_variants.contains(t) => Target::Tier(t.clone()),

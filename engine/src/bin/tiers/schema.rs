@@ -15,10 +15,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match args.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.pack.load()?;
     let out = if args.reference {
         tiers::schema::reference(&pack)
     } else {

@@ -19,9 +19,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let source = args.pack.source();
     // a pack that does not check is reported now; the pages show it too
-    if let Err(e) = args.pack.load() {
-        return Ok(e);
-    }
+    args.pack.load()?;
     let paths = args.paths.resolve();
     let pack = match &source {
         PackSource::Dir(d) => PackSpec::Dir(d.clone()),

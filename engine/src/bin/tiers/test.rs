@@ -29,10 +29,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match args.case.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.case.pack.load()?;
     let paths = args.paths.resolve();
     if args.agreement {
         let a = tiers::agreement::measure(&pack, &paths);

@@ -26,22 +26,18 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match args.case.pack.load() {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.case.pack.load()?;
     let opts = args.case.options();
     // the starting facts, and the changes to make
     // (the scenario's base is read as every scenario's is: a facts file only)
     let (base, mut changes, note) = match &args.scenario {
-        Some(sc) => match loaded(case::read_scenario_file(&pack, sc)) {
-            Ok(Some((s, sources))) => {
+        Some(sc) => match loaded(case::read_scenario_file(&pack, sc))? {
+            Some((s, sources)) => {
                 let changes = s.changes.clone();
                 let note = s.note.clone();
                 (Base::Scenario(Box::new(s), sources), changes, note)
             }
-            Ok(None) => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
-            Err(e) => return Ok(e),
+            None => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
         },
         None => match &args.facts {
             Some(f) => (Base::File(f.clone()), vec![], None),
@@ -49,10 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         },
     };
     for s in &args.set {
-        match loaded(scenario::parse_set(&pack, s)) {
-            Ok(c) => changes.push(c),
-            Err(e) => return Ok(e),
-        }
+        changes.push(loaded(scenario::parse_set(&pack, s))?);
     }
     let mut shown: Vec<String> = changes
         .iter()
@@ -83,14 +76,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Base::File(path) => case::load(&pack, path, opts),
         Base::Scenario(s, sources) => case::load_base(&pack, s, sources, opts),
     };
-    let before = match loaded(before) {
-        Ok(f) => f,
-        Err(e) => return Ok(e),
-    };
+    let before = loaded(before)?;
     let mut after = before.clone();
-    if let Err(e) = loaded(scenario::apply_all(&pack, &mut after, &changes)) {
-        return Ok(e);
-    }
+    loaded(scenario::apply_all(&pack, &mut after, &changes))?;
     let mut delta = whatif::compare(
         tiers::evaluate(&pack, &before),
         tiers::evaluate(&pack, &after),
