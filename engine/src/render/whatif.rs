@@ -1,10 +1,22 @@
 //! Renders what-if comparisons, reform searches and rule-change diffs.
+//! The JSON of each view is the contract in `contract`.
 
-use crate::pack::RulePack;
+mod contract;
+mod rule_diff;
+
+pub use rule_diff::{pack_diff, CaseDiff};
+
+use crate::pack::{CLever, RulePack};
 use crate::render::assessment::{wrap, Format};
 use crate::text::escape::md_inline;
 use crate::whatif::{Delta, Reforms, Target};
-use serde_json::{json, Value as Json};
+use contract::{DeltaDoc, LeverDoc, ReformsDoc};
+use serde::Serialize;
+
+/// Pretty JSON with a final line break.
+fn json_text(doc: &impl Serialize) -> String {
+    serde_json::to_string_pretty(doc).unwrap_or_default() + "\n"
+}
 
 fn tier(t: &Option<String>, label: &Option<String>) -> String {
     match (t, label) {
@@ -18,9 +30,7 @@ fn tier(t: &Option<String>, label: &Option<String>) -> String {
 /// rationale as a diff.
 pub fn delta(d: &Delta, changes: &[String], note: Option<&str>, format: Format) -> String {
     match format {
-        Format::Json => {
-            serde_json::to_string_pretty(&delta_json(d, changes, note)).unwrap_or_default() + "\n"
-        }
+        Format::Json => json_text(&DeltaDoc::new(d, changes, note)),
         Format::Md => delta_md(d, changes, note),
         Format::Text => delta_text(d, changes, note),
     }
@@ -141,33 +151,6 @@ fn delta_md(d: &Delta, changes: &[String], note: Option<&str>) -> String {
     out
 }
 
-fn delta_json(d: &Delta, changes: &[String], note: Option<&str>) -> Json {
-    let moved: Vec<Json> = d
-        .moved
-        .iter()
-        .map(|(x, y)| {
-            json!({"id": x.id, "before": x.outcome.as_str(), "after": y.outcome.as_str(),
-                   "because_before": x.because, "because_after": y.because})
-        })
-        .collect();
-    let step =
-        |s: &crate::eval::StepResult| json!({"rule": s.rule, "tier": s.tier, "because": s.because});
-    json!({
-        "country": d.before.country,
-        "year": d.before.year,
-        "note": note,
-        "changes": changes,
-        "tier_before": d.before.tier,
-        "tier_after": d.after.tier,
-        "criteria_moved": moved,
-        "steps_removed": d.steps_removed.iter().map(step).collect::<Vec<_>>(),
-        "steps_added": d.steps_added.iter().map(step).collect::<Vec<_>>(),
-        "why": d.why,
-        "rationale_before": d.before.rationale,
-        "rationale_after": d.after.rationale,
-    })
-}
-
 fn target_text(r: &Reforms) -> String {
     match &r.target {
         Target::Tier(t) => format!(
@@ -198,7 +181,44 @@ pub fn reforms(
     per_criterion: &[(String, Reforms)],
     format: Format,
 ) -> String {
-    // the levers named anywhere in the result, in pack order
+    let named = named_levers(pack, r, per_criterion);
+    if format == Format::Json {
+        let doc = ReformsDoc::new(r, country, target_text(r), per_criterion, &named);
+        return json_text(&doc);
+    }
+    let list = List::new(format == Format::Md);
+    let mut out = format!(
+        "Reforms for {}: target {} (now {})\n\n",
+        list.esc(country),
+        target_text(r),
+        r.current_label
+            .as_deref()
+            .or(r.current_tier.as_deref())
+            .unwrap_or("undecided")
+    );
+    solutions_text(&list, r, &mut out);
+    establish_text(&list, r, &mut out);
+    per_criterion_text(&list, per_criterion, &mut out);
+    unknown_text(&list, r, &mut out);
+    levers_text(&list, r, &named, &mut out);
+    out.push_str(&format!(
+        "\n({} lever sets evaluated, sets of up to {} levers)\n",
+        r.evaluated
+            + per_criterion
+                .iter()
+                .map(|(_, c)| c.evaluated)
+                .sum::<usize>(),
+        r.max_size,
+    ));
+    out
+}
+
+/// The levers named anywhere in the result, in pack order.
+fn named_levers<'p>(
+    pack: &'p RulePack,
+    r: &Reforms,
+    per_criterion: &[(String, Reforms)],
+) -> Vec<&'p CLever> {
     let mut names: Vec<&String> = vec![];
     for s in &r.solutions {
         names.extend(&s.levers);
@@ -212,64 +232,63 @@ pub fn reforms(
             names.extend(&s.levers);
         }
     }
-    let named: Vec<&crate::pack::CLever> = pack
-        .levers
+    pack.levers
         .iter()
         .filter(|l| names.contains(&&l.name))
-        .collect();
-    if format == Format::Json {
-        let sol = |r: &Reforms| -> Json {
-            json!(r
-                .solutions
-                .iter()
-                .map(|s| json!({"levers": s.levers, "tier": s.tier, "fixes": s.fixes}))
-                .collect::<Vec<_>>())
-        };
-        let doc = json!({
-            "country": country,
-            "target": target_text(r),
-            "current_tier": r.current_tier,
-            "reached_already": r.reached_already,
-            "assume_unknown_fails": r.assume_unknown_fails,
-            "solutions": sol(r),
-            "unreachable": r.unreachable,
-            "establish": r.establish.iter().map(|e| json!({
-                "path": e.path, "value": e.value, "levers": e.levers,
-                "reached_already": e.reached_already, "solutions": e.solutions,
-            })).collect::<Vec<_>>(),
-            "unknown_criteria": r.unknown_criteria.iter().map(|(id, facts)| json!({"id": id, "not_known": facts})).collect::<Vec<_>>(),
-            "levers": named.iter().map(|l| lever_json(l)).collect::<Vec<_>>(),
-            "inert_levers": r.inert,
-            "inert_reasons": r.inert_reasons.iter().map(|(l, why)| json!({"lever": l, "why": why})).collect::<Vec<_>>(),
-            "unknown_levers": r.unknown_levers.iter().map(|(l, p)| json!({"lever": l, "not_known": p})).collect::<Vec<_>>(),
-            "equivalent_levers": r.equivalent,
-            "evaluated": r.evaluated,
-            "stopped": r.stopped,
-            "criteria": per_criterion.iter().map(|(id, c)| json!({"id": id, "solutions": sol(c), "unreachable": c.unreachable})).collect::<Vec<_>>(),
-        });
-        return serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        .collect()
+}
+
+/// The items of the reform text: a bullet list, wrapped, values from the
+/// facts escaped for Markdown.
+struct List {
+    md: bool,
+    bullet: &'static str,
+    cont: &'static str,
+}
+
+impl List {
+    fn new(md: bool) -> Self {
+        List {
+            md,
+            bullet: if md { "- " } else { "  " },
+            cont: if md { "  " } else { "    " },
+        }
     }
-    let md = format == Format::Md;
-    // values from the facts, escaped for Markdown
-    let esc = |s: &str| if md { md_inline(s) } else { s.to_string() };
-    let bullet = if md { "- " } else { "  " };
-    let cont = if md { "  " } else { "    " };
-    let mut out = format!(
-        "Reforms for {}: target {} (now {})\n\n",
-        esc(country),
-        target_text(r),
-        r.current_label
-            .as_deref()
-            .or(r.current_tier.as_deref())
-            .unwrap_or("undecided")
-    );
+
+    fn esc(&self, s: &str) -> String {
+        if self.md {
+            md_inline(s)
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// One item of the list.
+    fn item(&self, line: &str, out: &mut String) {
+        out.push_str(&format!(
+            "{}{}\n",
+            self.bullet,
+            wrap(&self.esc(line), WIDTH - 4, self.cont)
+        ));
+    }
+
+    /// A paragraph of its own, after a blank line.
+    fn note(&self, line: &str, out: &mut String) {
+        out.push_str(&format!("\n{}\n", wrap(&self.esc(line), WIDTH, "")));
+    }
+}
+
+/// Whether the target is reached already, why not, or the lever sets.
+fn solutions_text(list: &List, r: &Reforms, out: &mut String) {
     if r.reached_already {
         out.push_str("The target is already reached.\n");
     } else if r.solutions.is_empty() {
         let text = r.unreachable.clone().unwrap_or_default();
+        // the continuation lines carry the bullet too
         out.push_str(&format!(
-            "{bullet}{}\n",
-            wrap(&esc(&text), WIDTH - 4, bullet)
+            "{}{}\n",
+            list.bullet,
+            wrap(&list.esc(&text), WIDTH - 4, list.bullet)
         ));
     } else {
         out.push_str("Smallest sets of levers that reach it:\n");
@@ -287,72 +306,89 @@ pub fn reforms(
                     s.fixes.join(", ")
                 }
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
+            list.item(&line, out);
         }
     }
-    if !r.establish.is_empty() {
-        out.push_str("\nUnknown facts that would change the answer, if established:\n");
-        for e in &r.establish {
-            let then = if e.reached_already {
-                "the target is reached with no lever".to_string()
-            } else if e.solutions.is_empty() {
-                "no set of levers reaches the target".to_string()
-            } else {
-                format!("{} reach the target", sets_text(&e.solutions))
-            };
-            let line = format!(
-                "{} = {} (as {} would set it): {then}",
-                e.path,
-                e.value,
-                e.levers.join(", ")
-            );
-            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
-        }
+}
+
+/// The unknown facts that would change the answer, if established.
+fn establish_text(list: &List, r: &Reforms, out: &mut String) {
+    if r.establish.is_empty() {
+        return;
     }
-    if !per_criterion.is_empty() {
-        out.push_str("\nCriteria not met, and the smallest lever sets that fix each:\n");
-        for (id, c) in per_criterion {
-            let sets: Vec<Vec<String>> = c.solutions.iter().map(|s| s.levers.clone()).collect();
-            let line = if sets.is_empty() {
-                format!("{id}: no lever fixes it")
-            } else {
-                format!("{id}: {}", sets_text(&sets))
-            };
-            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
-        }
-    }
-    if !r.assume_unknown_fails && !r.unknown_criteria.is_empty() {
-        out.push_str(
-            "\nCriteria unknown, so no lever is proposed (establish the facts, or --assume-unknown-fails):\n",
+    out.push_str("\nUnknown facts that would change the answer, if established:\n");
+    for e in &r.establish {
+        let then = if e.reached_already {
+            "the target is reached with no lever".to_string()
+        } else if e.solutions.is_empty() {
+            "no set of levers reaches the target".to_string()
+        } else {
+            format!("{} reach the target", sets_text(&e.solutions))
+        };
+        let line = format!(
+            "{} = {} (as {} would set it): {then}",
+            e.path,
+            e.value,
+            e.levers.join(", ")
         );
-        for (id, facts) in &r.unknown_criteria {
-            let line = if facts.is_empty() {
-                format!("{id}: cannot be decided")
-            } else {
-                format!("{id}: not known: {}", facts.join(", "))
-            };
-            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
-        }
+        list.item(&line, out);
     }
+}
+
+/// Each criterion not met, and the smallest lever sets that fix it.
+fn per_criterion_text(list: &List, per_criterion: &[(String, Reforms)], out: &mut String) {
+    if per_criterion.is_empty() {
+        return;
+    }
+    out.push_str("\nCriteria not met, and the smallest lever sets that fix each:\n");
+    for (id, c) in per_criterion {
+        let sets: Vec<Vec<String>> = c.solutions.iter().map(|s| s.levers.clone()).collect();
+        let line = if sets.is_empty() {
+            format!("{id}: no lever fixes it")
+        } else {
+            format!("{id}: {}", sets_text(&sets))
+        };
+        list.item(&line, out);
+    }
+}
+
+/// The criteria that are unknown, for which no lever is proposed.
+fn unknown_text(list: &List, r: &Reforms, out: &mut String) {
+    if r.assume_unknown_fails || r.unknown_criteria.is_empty() {
+        return;
+    }
+    out.push_str(
+        "\nCriteria unknown, so no lever is proposed (establish the facts, or --assume-unknown-fails):\n",
+    );
+    for (id, facts) in &r.unknown_criteria {
+        let line = if facts.is_empty() {
+            format!("{id}: cannot be decided")
+        } else {
+            format!("{id}: not known: {}", facts.join(", "))
+        };
+        list.item(&line, out);
+    }
+}
+
+/// The levers named above, those that change nothing, those not tried,
+/// those merged with another, and why the search stopped early.
+fn levers_text(list: &List, r: &Reforms, named: &[&CLever], out: &mut String) {
     if !named.is_empty() {
         out.push_str("\nThe levers named above:\n");
-        for l in &named {
+        for l in named {
             let line = format!(
                 "{} ({}): {}",
                 l.name,
                 l.meta.pillar.as_deref().unwrap_or("no pillar"),
                 l.meta.title.as_deref().unwrap_or("(no title)")
             );
-            out.push_str(&format!("{bullet}{}\n", wrap(&esc(&line), WIDTH - 4, cont)));
+            list.item(&line, out);
         }
     }
     if !r.inert_reasons.is_empty() {
         out.push_str("\nLevers that change nothing here:\n");
         for (l, why) in &r.inert_reasons {
-            out.push_str(&format!(
-                "{bullet}{}\n",
-                wrap(&esc(&format!("{l}: {why}")), WIDTH - 4, cont)
-            ));
+            list.item(&format!("{l}: {why}"), out);
         }
     }
     if !r.unknown_levers.is_empty() {
@@ -364,7 +400,7 @@ pub fn reforms(
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        out.push_str(&format!("\n{}\n", wrap(&esc(&line), WIDTH, "")));
+        list.note(&line, out);
     }
     if !r.equivalent.is_empty() {
         let line = format!(
@@ -375,32 +411,11 @@ pub fn reforms(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        out.push_str(&format!("\n{}\n", wrap(&esc(&line), WIDTH, "")));
+        list.note(&line, out);
     }
     if let Some(why) = &r.stopped {
-        out.push_str(&format!("\n{}\n", wrap(&esc(why), WIDTH, "")));
+        list.note(why, out);
     }
-    out.push_str(&format!(
-        "\n({} lever sets evaluated, sets of up to {} levers)\n",
-        r.evaluated
-            + per_criterion
-                .iter()
-                .map(|(_, c)| c.evaluated)
-                .sum::<usize>(),
-        r.max_size,
-    ));
-    out
-}
-
-fn lever_json(l: &crate::pack::CLever) -> Json {
-    json!({
-        "name": l.name,
-        "title": l.meta.title,
-        "recommend": l.recommend,
-        "pillar": l.meta.pillar,
-        "cites": l.meta.cites,
-        "sets": l.sets.iter().map(|(_, c, p)| json!({"path": p, "value": const_json(c)})).collect::<Vec<_>>(),
-    })
 }
 
 fn const_text(c: &crate::pack::Const) -> String {
@@ -410,16 +425,6 @@ fn const_text(c: &crate::pack::Const) -> String {
         Const::Bool(b) => b.to_string(),
         Const::Num(n) => crate::text::num::fmt_num(*n),
         Const::Text(t) => t.to_string(),
-    }
-}
-
-fn const_json(c: &crate::pack::Const) -> Json {
-    use crate::pack::Const;
-    match c {
-        Const::Null => Json::Null,
-        Const::Bool(b) => json!(b),
-        Const::Num(n) => json!(n),
-        Const::Text(t) => json!(t.to_string()),
     }
 }
 
@@ -446,16 +451,12 @@ pub fn lever_list(pack: &RulePack, format: Format) -> String {
         ids
     };
     if format == Format::Json {
-        let doc: Vec<Json> = pack
+        let doc: Vec<LeverDoc> = pack
             .levers
             .iter()
-            .map(|l| {
-                let mut j = lever_json(l);
-                j["can_change"] = json!(affects(l));
-                j
-            })
+            .map(|l| LeverDoc::new(l, Some(affects(l))))
             .collect();
-        return serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        return json_text(&doc);
     }
     let md = format == Format::Md;
     let mut out = format!(

@@ -160,7 +160,6 @@ fn set_at(
     }
 }
 
-/// Applies changes, reporting a bad path as a diagnostic.
 /// Applies changes, reporting a bad path as a diagnostic; then checks the
 /// changed facts as a whole with the loader's checks ([`facts::recheck`]),
 /// so a change can make no facts that a facts file could not hold (a
@@ -204,20 +203,27 @@ pub struct Scenario {
     pub changes: Vec<Change>,
 }
 
+/// A YAML node with its place in the file.
+type Node = serde_saphyr::Spanned<YNode>;
+
+/// A mapping key's text (empty when it is not a string).
+fn key(k: &Node) -> String {
+    match &k.value {
+        YNode::Str(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Reads a scenario file if `node` is one (a mapping with `base:`).
 pub fn read_scenario(
     pack: &RulePack,
     sources: &SourceMap,
     file: u32,
-    node: &serde_saphyr::Spanned<YNode>,
+    node: &Node,
     dir: &Path,
 ) -> Option<Result<Scenario, Vec<Diagnostic>>> {
     let YNode::Map(entries) = &node.value else {
         return None;
-    };
-    let key = |k: &serde_saphyr::Spanned<YNode>| match &k.value {
-        YNode::Str(s) => s.clone(),
-        _ => String::new(),
     };
     if !entries.iter().any(|(k, _)| key(k) == "base") {
         return None;
@@ -248,90 +254,14 @@ pub fn read_scenario(
             // a case's expectations, read by `case`
             "expect" => {}
             "set" => {
-                let items: Vec<(String, serde_saphyr::Spanned<YNode>, Span)> = match &v.value {
-                    YNode::Map(m) => m
-                        .iter()
-                        .map(|(k, v)| (key(k), v.clone(), facts::node_span(sources, file, k)))
-                        .collect(),
-                    YNode::Seq(s) => s
-                        .iter()
-                        .filter_map(|e| match &e.value {
-                            YNode::Map(m) => {
-                                let p = m.iter().find(|(k, _)| key(k) == "path").map(|(_, v)| v);
-                                let val = m
-                                    .iter()
-                                    .find(|(k, _)| key(k) == "value")
-                                    .map(|(_, v)| v.clone());
-                                match (p, val) {
-                                    (Some(p), Some(val)) => match &p.value {
-                                        YNode::Str(ps) => Some((
-                                            ps.clone(),
-                                            val,
-                                            facts::node_span(sources, file, p),
-                                        )),
-                                        _ => None,
-                                    },
-                                    _ => {
-                                        diags.push(Diagnostic::new(
-                                            Code::BadPath,
-                                            "each `set` entry needs `path` and `value`".into(),
-                                            facts::node_span(sources, file, e),
-                                        ));
-                                        None
-                                    }
-                                }
-                            }
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => vec![],
-                };
-                for (path, val, span) in items {
-                    match resolve_path(&pack.root, &path) {
-                        Ok((segs, ty)) => {
-                            match facts::typed_node(pack, sources, file, &val, &ty, &path) {
-                                Ok(value) => match facts::path_problem(
-                                    &pack.root,
-                                    pack.edition_field,
-                                    &segs,
-                                    &path,
-                                    &value,
-                                ) {
-                                    Some((code, msg, help)) => {
-                                        let mut d = Diagnostic::new(
-                                            code,
-                                            msg,
-                                            facts::node_span(sources, file, &val),
-                                        );
-                                        d.help = help;
-                                        diags.push(d);
-                                    }
-                                    None => changes.push(Change { path, segs, value }),
-                                },
-                                Err(ds) => diags.extend(ds),
-                            }
-                        }
-                        Err((msg, help)) => {
-                            let mut d = Diagnostic::new(Code::BadPath, msg, span);
-                            d.help = help;
-                            diags.push(d);
-                        }
+                for (path, val, span) in set_items(sources, file, v, &mut diags) {
+                    match set_change(pack, sources, file, path, &val, span) {
+                        Ok(c) => changes.push(c),
+                        Err(ds) => diags.extend(ds),
                     }
                 }
             }
-            other => {
-                let hint = did_you_mean(other, ["base", "note", "set", "expect"]);
-                let mut d = Diagnostic::new(
-                    Code::UnknownKey,
-                    format!("unknown key `{other}` in a scenario"),
-                    facts::node_span(sources, file, k),
-                );
-                d.help = Some(match hint {
-                    Some(h) => format!("did you mean `{h}`?"),
-                    None => "a scenario has `base`, `note`, `set` and `expect`".into(),
-                });
-                diags.push(d);
-            }
+            other => diags.push(unknown_key(sources, file, k, other)),
         }
     }
     let Some(base) = base else {
@@ -346,4 +276,92 @@ pub fn read_scenario(
         note,
         changes,
     }))
+}
+
+/// The entries of `set:`, a mapping `PATH: VALUE` or a list of `{path,
+/// value}`: (path, value, where the path is). A list entry without both is
+/// reported in `diags`.
+fn set_items(
+    sources: &SourceMap,
+    file: u32,
+    v: &Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Node, Span)> {
+    match &v.value {
+        YNode::Map(m) => m
+            .iter()
+            .map(|(k, v)| (key(k), v.clone(), facts::node_span(sources, file, k)))
+            .collect(),
+        YNode::Seq(s) => s
+            .iter()
+            .filter_map(|e| {
+                let YNode::Map(m) = &e.value else {
+                    return None;
+                };
+                let p = m.iter().find(|(k, _)| key(k) == "path").map(|(_, v)| v);
+                let val = m
+                    .iter()
+                    .find(|(k, _)| key(k) == "value")
+                    .map(|(_, v)| v.clone());
+                match (p, val) {
+                    (Some(p), Some(val)) => match &p.value {
+                        YNode::Str(ps) => {
+                            Some((ps.clone(), val, facts::node_span(sources, file, p)))
+                        }
+                        _ => None,
+                    },
+                    _ => {
+                        diags.push(Diagnostic::new(
+                            Code::BadPath,
+                            "each `set` entry needs `path` and `value`".into(),
+                            facts::node_span(sources, file, e),
+                        ));
+                        None
+                    }
+                }
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// One `set:` entry as a change: the path resolved against the pack's
+/// facts, the value typed and checked as a facts file's would be.
+fn set_change(
+    pack: &RulePack,
+    sources: &SourceMap,
+    file: u32,
+    path: String,
+    val: &Node,
+    span: Span,
+) -> Result<Change, Vec<Diagnostic>> {
+    let (segs, ty) = resolve_path(&pack.root, &path).map_err(|(msg, help)| {
+        let mut d = Diagnostic::new(Code::BadPath, msg, span);
+        d.help = help;
+        vec![d]
+    })?;
+    let value = facts::typed_node(pack, sources, file, val, &ty, &path)?;
+    match facts::path_problem(&pack.root, pack.edition_field, &segs, &path, &value) {
+        Some((code, msg, help)) => {
+            let mut d = Diagnostic::new(code, msg, facts::node_span(sources, file, val));
+            d.help = help;
+            Err(vec![d])
+        }
+        None => Ok(Change { path, segs, value }),
+    }
+}
+
+/// A key a scenario does not have, with a "did you mean".
+fn unknown_key(sources: &SourceMap, file: u32, k: &Node, other: &str) -> Diagnostic {
+    let hint = did_you_mean(other, ["base", "note", "set", "expect"]);
+    let mut d = Diagnostic::new(
+        Code::UnknownKey,
+        format!("unknown key `{other}` in a scenario"),
+        facts::node_span(sources, file, k),
+    );
+    d.help = Some(match hint {
+        Some(h) => format!("did you mean `{h}`?"),
+        None => "a scenario has `base`, `note`, `set` and `expect`".into(),
+    });
+    d
 }

@@ -1,40 +1,18 @@
+use crate::args::{CaseArgs, Fmt, FormatArgs};
 use crate::Exit;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
-use tiers::explain::{self, Format};
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Fmt {
-    Text,
-    Md,
-    Json,
-}
-
-impl From<Fmt> for Format {
-    fn from(f: Fmt) -> Format {
-        match f {
-            Fmt::Text => Format::Text,
-            Fmt::Md => Format::Md,
-            Fmt::Json => Format::Json,
-        }
-    }
-}
+use tiers::explain;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Facts files (YAML), or directories of them
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Ignore the `findings:` block: recommend from objective facts alone
-    #[arg(long)]
-    no_findings: bool,
+    #[command(flatten)]
+    format: FormatArgs,
+    #[command(flatten)]
+    case: CaseArgs,
     /// Write the output to FILE (atomically: the old file or the new, never
     /// a torn one) instead of standard output
     #[arg(long, short)]
@@ -46,11 +24,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
-    let opts = LoadOptions::new(args.no_findings);
+    let pack = args.case.pack.load()?;
+    let opts = args.case.options();
     // directories expand to their facts files; files keep the order given
     let mut files: Vec<PathBuf> = vec![];
     for f in &args.files {
@@ -69,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
     let job = Job {
-        format: args.format,
+        format: args.format.format,
         history: args.history,
         opts,
     };
@@ -77,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let results = if files.len() < PARALLEL_FROM {
         files.iter().map(|f| job.one(&pack, f)).collect::<Vec<_>>()
     } else {
-        parallel(&crate::PackSource::of(&args.rules), &files, &job)
+        parallel(&args.case.pack.source(), &files, &job)
     };
     let mut rendered = vec![];
     let mut failed = false;
@@ -93,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if failed {
         return Ok(Exit::Failed);
     }
-    let out = match args.format {
+    let out = match args.format.format {
         Fmt::Json => {
             let docs: Vec<serde_json::Value> = rendered
                 .into_iter()
@@ -119,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             .join("\n"),
     };
     // text and Markdown are escaped for the terminal wherever they go; JSON is exact
-    let out = match args.format {
+    let out = match args.format.format {
         Fmt::Json => out,
         Fmt::Text | Fmt::Md => tiers::escape::terminal(&out).into_owned(),
     };
@@ -152,6 +127,24 @@ fn history_block(h: &[case::HistoryEntry]) -> String {
     s
 }
 
+/// One year of the history used (`--history --format json`).
+#[derive(serde::Serialize)]
+struct HistoryUsed<'a> {
+    year: f64,
+    tier: &'a str,
+    from: &'a Option<String>,
+}
+
+impl<'a> HistoryUsed<'a> {
+    fn of(e: &'a case::HistoryEntry) -> Self {
+        HistoryUsed {
+            year: e.year,
+            tier: &e.tier,
+            from: &e.from,
+        }
+    }
+}
+
 /// From this many files on, assessments run on every core.
 const PARALLEL_FROM: usize = 16;
 
@@ -176,12 +169,9 @@ impl Job {
             Fmt::Json => {
                 let mut v = explain::to_json(&a);
                 if self.history {
-                    v["history_used"] = serde_json::json!(h
-                        .iter()
-                        .map(
-                            |e| serde_json::json!({"year": e.year, "tier": e.tier, "from": e.from})
-                        )
-                        .collect::<Vec<_>>());
+                    // added to the assessment's own JSON object
+                    let used: Vec<HistoryUsed> = h.iter().map(HistoryUsed::of).collect();
+                    v["history_used"] = serde_json::to_value(used).unwrap_or_default();
                 }
                 Piece::Json(v)
             }
@@ -200,7 +190,11 @@ impl Job {
 /// Assesses `files` on every core. The pack holds `Rc`s, so each worker
 /// checks its own copy (a few milliseconds) and takes every n-th file;
 /// results come back in the order of `files`.
-fn parallel(rules: &crate::PackSource, files: &[PathBuf], job: &Job) -> Vec<Result<Piece, String>> {
+fn parallel(
+    rules: &crate::args::PackSource,
+    files: &[PathBuf],
+    job: &Job,
+) -> Vec<Result<Piece, String>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)

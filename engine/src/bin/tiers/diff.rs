@@ -1,34 +1,27 @@
-use crate::assess::Fmt;
-use crate::{Exit, PackSource};
+use crate::args::{FormatArgs, PackArgs, PackSource, PathArgs};
+use crate::Exit;
 use std::path::{Path, PathBuf};
 use tiers::case::{self, LoadOptions};
+use tiers::report::CaseDiff;
+use tiers::whatif;
 
 #[derive(clap::Args)]
+#[command(mut_arg("rules", |a| a.help("The changed rule pack directory [default: rules/tvpa here or above, else the pack built into the binary]")))]
 pub struct Args {
-    /// Case files or directories (default: cases/)
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    paths: PathArgs,
     /// The rule pack to compare against: a directory, or git:REV for the
     /// pack as it was at a revision of this repository
     #[arg(long)]
     base_rules: String,
-    /// The changed rule pack directory [default: rules/tvpa here or above,
-    /// else the pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
-}
-
-/// One case whose assessment differs between the two packs.
-struct Row {
-    case: String,
-    tier: Option<(String, String)>,
-    criteria: Vec<(String, String, String)>,
+    #[command(flatten)]
+    pack: PackArgs,
+    #[command(flatten)]
+    format: FormatArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let source = PackSource::of(&args.rules);
+    let source = args.pack.source();
     let base = match args.base_rules.strip_prefix("git:") {
         Some(rev) => match from_git(rev, &source) {
             Ok(files) => tiers::load_pack_from(files),
@@ -44,11 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             return Ok(Exit::Failed);
         }
     };
-    let new = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
-    let paths = crate::case_paths(args.paths);
+    let new = args.pack.load()?;
+    let paths = args.paths.resolve();
     let mut rows = vec![];
     let mut total = 0;
     let mut unloadable = 0;
@@ -70,52 +60,19 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 unloadable += 1;
                 continue;
             }
-            (b, n) => {
-                if b.is_ok() != n.is_ok() {
-                    let which = if b.is_ok() { "new" } else { "base" };
-                    rows.push(Row {
-                        case: shown,
-                        tier: Some((
-                            "loads".into(),
-                            format!("does not load under the {which} rules"),
-                        )),
-                        criteria: vec![],
-                    });
-                }
+            (b, _) => {
+                let only = if b.is_ok() {
+                    CaseDiff::LoadsOnlyUnderBase
+                } else {
+                    CaseDiff::LoadsOnlyUnderNew
+                };
+                rows.push((shown, only));
                 continue;
             }
         };
-        let tier = (b.tier != n.tier).then(|| {
-            (
-                b.tier.clone().unwrap_or_else(|| "undecided".into()),
-                n.tier.clone().unwrap_or_else(|| "undecided".into()),
-            )
-        });
-        let mut criteria = vec![];
-        for c in &n.criteria {
-            let before = b
-                .outcome(&c.id)
-                .map(|o| o.as_str().to_string())
-                .unwrap_or_else(|| "absent".into());
-            if before != c.outcome.as_str() {
-                criteria.push((c.id.clone(), before, c.outcome.as_str().to_string()));
-            }
-        }
-        for c in &b.criteria {
-            if n.outcome(&c.id).is_none() {
-                criteria.push((
-                    c.id.clone(),
-                    c.outcome.as_str().to_string(),
-                    "absent".into(),
-                ));
-            }
-        }
-        if tier.is_some() || !criteria.is_empty() {
-            rows.push(Row {
-                case: shown,
-                tier,
-                criteria,
-            });
+        let d = whatif::compare_packs(&b, &n);
+        if !d.is_empty() {
+            rows.push((shown, CaseDiff::Moved(d)));
         }
     }
     if unloadable > 0 {
@@ -133,84 +90,19 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Failed);
     }
-    let out = render(&rows, total, &args.base_rules, &source.name(), args.format);
-    match args.format {
-        Fmt::Json => crate::emit_raw(&out),
-        _ => crate::emit(&out),
-    }
+    let out = tiers::report::pack_diff(
+        &rows,
+        total,
+        &args.base_rules,
+        &source.name(),
+        args.format.get(),
+    );
+    args.format.emit(&out);
     Ok(if rows.is_empty() {
         Exit::Ok
     } else {
         Exit::Changed
     })
-}
-
-fn render(rows: &[Row], total: usize, base: &str, new: &str, format: Fmt) -> String {
-    match format {
-        Fmt::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "case": r.case,
-                        "tier": r.tier.as_ref().map(|(a, b)| serde_json::json!({"base": a, "new": b})),
-                        "criteria": r.criteria.iter().map(|(id, a, b)| serde_json::json!({"id": id, "base": a, "new": b})).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            serde_json::to_string_pretty(
-                &serde_json::json!({"base": base, "rules": new, "cases": total, "changed": v}),
-            )
-            .unwrap_or_default()
-                + "\n"
-        }
-        Fmt::Md => {
-            let mut s = format!(
-                "{} of {total} cases change between `{base}` and `{}`\n\n",
-                rows.len(),
-                new
-            );
-            if !rows.is_empty() {
-                s.push_str("| case | tier | criteria |\n|---|---|---|\n");
-                for r in rows {
-                    let t = r
-                        .tier
-                        .as_ref()
-                        .map(|(a, b)| format!("{a} → {b}"))
-                        .unwrap_or_default();
-                    let c: Vec<String> = r
-                        .criteria
-                        .iter()
-                        .map(|(id, a, b)| format!("`{id}` {a} → {b}"))
-                        .collect();
-                    s.push_str(&format!(
-                        "| {} | {t} | {} |\n",
-                        tiers::escape::md_inline(&r.case),
-                        c.join("<br>")
-                    ));
-                }
-            }
-            s
-        }
-        Fmt::Text => {
-            let mut s = String::new();
-            for r in rows {
-                s.push_str(&format!("{}\n", r.case));
-                if let Some((a, b)) = &r.tier {
-                    s.push_str(&format!("  tier: {a} -> {b}\n"));
-                }
-                for (id, a, b) in &r.criteria {
-                    s.push_str(&format!("  {id}: {a} -> {b}\n"));
-                }
-            }
-            s.push_str(&format!(
-                "{} of {total} cases change between {base} and {}\n",
-                rows.len(),
-                new
-            ));
-            s
-        }
-    }
 }
 
 /// The `*.rules` files of the pack as they were at `rev`. The pack's path

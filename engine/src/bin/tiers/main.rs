@@ -1,5 +1,7 @@
 //! The `tiers` command: a thin front over the library. One file per
-//! subcommand; anyhow lives here only.
+//! subcommand; the arguments they share (`--rules`, `--no-findings`,
+//! `--format`, case paths) and their loading are in `args`; anyhow lives
+//! here only.
 
 /// `println!` for results: through [`emit`] (escaped, no panic on a closed
 /// pipe or a full disk).
@@ -12,6 +14,7 @@ macro_rules! errln {
     ($($t:tt)*) => { $crate::diagnostics(&format!("{}\n", format_args!($($t)*))) };
 }
 
+mod args;
 mod assess;
 mod check;
 mod completions;
@@ -28,7 +31,6 @@ mod whatif;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -107,58 +109,6 @@ enum Cmd {
     Completions(completions::Args),
 }
 
-/// Where a command's rule pack comes from.
-pub enum PackSource {
-    /// A directory of `*.rules` files.
-    Dir(PathBuf),
-    /// The pack built into the binary (`tiers::builtin`).
-    Builtin,
-}
-
-impl PackSource {
-    /// `--rules DIR` if given; otherwise `rules/tvpa` in the current
-    /// directory or the nearest parent that has one (the working copy of the
-    /// repository); otherwise the pack built into the binary.
-    pub fn of(arg: &Option<PathBuf>) -> PackSource {
-        match arg {
-            Some(dir) => PackSource::Dir(dir.clone()),
-            None => match project_root() {
-                Some(root) => PackSource::Dir(root.join(tiers::builtin::DIR)),
-                None => PackSource::Builtin,
-            },
-        }
-    }
-
-    pub fn load(&self) -> Result<tiers::RulePack, tiers::Failure> {
-        match self {
-            PackSource::Dir(d) => tiers::load_pack(d),
-            PackSource::Builtin => tiers::builtin::load(),
-        }
-    }
-
-    /// How the pack is named in messages.
-    pub fn name(&self) -> String {
-        match self {
-            PackSource::Dir(d) => d.display().to_string(),
-            PackSource::Builtin => format!("{} (built in)", tiers::builtin::DIR),
-        }
-    }
-}
-
-/// The nearest of the current directory and its parents that holds
-/// `rules/tvpa`, as a relative path (`""`, `..`, `../..`).
-pub fn project_root() -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    let mut rel = PathBuf::new();
-    for dir in cwd.ancestors() {
-        if dir.join(tiers::builtin::DIR).is_dir() {
-            return Some(rel);
-        }
-        rel.push("..");
-    }
-    None
-}
-
 /// Set when a reader closed standard output: the rest is dropped quietly.
 static CLOSED: AtomicBool = AtomicBool::new(false);
 /// The first error writing standard output other than a closed pipe (a
@@ -233,7 +183,9 @@ fn main() -> ExitCode {
     let code = match result {
         Ok(code) => code,
         Err(e) => {
-            errln!("error: {e:#}");
+            if !e.is::<args::Reported>() {
+                errln!("error: {e:#}");
+            }
             Exit::Failed
         }
     };
@@ -243,31 +195,6 @@ fn main() -> ExitCode {
         return ExitCode::from(Exit::Failed as u8);
     }
     ExitCode::from(code as u8)
-}
-
-/// The case paths given, or `cases/` when none are: the one in the current
-/// directory, or else the one beside the nearest `rules/tvpa` above it.
-pub fn case_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if !paths.is_empty() {
-        return paths;
-    }
-    let here = PathBuf::from("cases");
-    match project_root() {
-        Some(root) if !here.is_dir() => vec![root.join("cases")],
-        _ => vec![here],
-    }
-}
-
-/// Loads the pack (`--rules`, see [`PackSource::of`]) or prints its
-/// diagnostics.
-pub fn load_pack(rules: &Option<PathBuf>) -> Result<tiers::RulePack, Exit> {
-    let source = PackSource::of(rules);
-    source.load().map_err(|f| {
-        diagnostics(&f.render());
-        let n = f.diags.iter().filter(|d| d.is_error()).count();
-        errln!("error: rule pack `{}` has {n} error(s)", source.name());
-        Exit::Failed
-    })
 }
 
 /// Writes an output file whole (`tiers::io::write_atomic`: the old file or

@@ -1,5 +1,5 @@
+use crate::args::PackArgs;
 use crate::Exit;
-use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,17 +12,12 @@ pub struct Args {
     /// (a path relative to the new file, or a URL; see `tiers schema`)
     #[arg(long, value_name = "PATH|URL")]
     schema: Option<String>,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    pack: PackArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.pack.load()?;
     let out = tiers::schema::skeleton(
         &pack,
         &args.country,

@@ -1,11 +1,12 @@
-use crate::assess::Fmt;
+use crate::args::{loaded, CaseArgs, FormatArgs};
 use crate::Exit;
 use std::path::PathBuf;
-use tiers::case::{self, LoadOptions};
+use tiers::case;
 use tiers::whatif::{self, SearchOptions, Target};
 use tiers::Outcome;
 
 #[derive(clap::Args)]
+#[command(mut_arg("no_findings", |a| a.help("Ignore `findings:`: judgments are derived, so levers can move them")))]
 pub struct Args {
     /// The facts file
     #[arg(required_unless_present = "list")]
@@ -24,41 +25,23 @@ pub struct Args {
     /// The largest set of levers to try
     #[arg(long, default_value_t = 3)]
     max_size: usize,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Ignore `findings:`: judgments are derived, so levers can move them
-    #[arg(long)]
-    no_findings: bool,
+    #[command(flatten)]
+    format: FormatArgs,
+    #[command(flatten)]
+    case: CaseArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
-    let fmt = args.format.into();
-    let Some(path) = &args.facts else {
-        let out = tiers::report::lever_list(&pack, fmt);
-        emit(&out, args.format);
-        return Ok(Exit::Ok);
-    };
-    if args.list {
-        let out = tiers::report::lever_list(&pack, fmt);
-        emit(&out, args.format);
-        return Ok(Exit::Ok);
-    }
-    let facts = match case::load(&pack, path, LoadOptions::new(args.no_findings)) {
-        Ok(f) => f,
-        Err(e) => {
-            crate::diagnostics(&e.render());
-            return Ok(Exit::Failed);
+    let pack = args.case.pack.load()?;
+    let fmt = args.format.get();
+    let path = match &args.facts {
+        Some(path) if !args.list => path,
+        _ => {
+            args.format.emit(&tiers::report::lever_list(&pack, fmt));
+            return Ok(Exit::Ok);
         }
     };
+    let facts = loaded(case::load(&pack, path, args.case.options()))?;
     let base = tiers::evaluate(&pack, &facts);
     let target = match &args.target {
         Some(t) if pack.tier_variants.contains(t) => Target::Tier(t.clone()),
@@ -110,13 +93,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
     let out = tiers::report::reforms(&pack, &result, &base.country, &per, fmt);
-    emit(&out, args.format);
+    args.format.emit(&out);
     Ok(Exit::Ok)
-}
-
-fn emit(out: &str, format: Fmt) {
-    match format {
-        Fmt::Json => crate::emit_raw(out),
-        _ => crate::emit(out),
-    }
 }

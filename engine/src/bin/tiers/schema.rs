@@ -1,5 +1,5 @@
+use crate::args::PackArgs;
 use crate::Exit;
-use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -10,17 +10,12 @@ pub struct Args {
     /// field) instead of the JSON Schema
     #[arg(long)]
     reference: bool,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    pack: PackArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
+    let pack = args.pack.load()?;
     let out = if args.reference {
         tiers::schema::reference(&pack)
     } else {

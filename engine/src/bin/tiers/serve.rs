@@ -1,33 +1,31 @@
-use crate::{Exit, PackSource};
+use crate::args::{PackArgs, PackSource, PathArgs};
+use crate::Exit;
 use std::io::Write;
 use std::path::PathBuf;
 use tiers::serve::{Options, PackSpec, Server};
 
 #[derive(clap::Args)]
+#[command(mut_arg("paths", |a| a.help("Case files or directories to serve (default: cases/)")))]
 pub struct Args {
-    /// Case files or directories to serve (default: cases/)
-    paths: Vec<PathBuf>,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    paths: PathArgs,
+    #[command(flatten)]
+    pack: PackArgs,
     /// The port on 127.0.0.1 (0: any free port; the URL is printed)
     #[arg(long, default_value_t = 7878)]
     port: u16,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let source = PackSource::of(&args.rules);
+    let source = args.pack.source();
     // a pack that does not check is reported now; the pages show it too
-    if let Err(e) = crate::load_pack(&args.rules) {
-        return Ok(e);
-    }
-    let paths = crate::case_paths(args.paths);
+    args.pack.load()?;
+    let paths = args.paths.resolve();
     let pack = match &source {
         PackSource::Dir(d) => PackSpec::Dir(d.clone()),
         PackSource::Builtin => PackSpec::Builtin,
     };
-    let impact = impact(args.rules.clone(), paths.clone());
+    let impact = impact(args.pack.rules.clone(), paths.clone());
     let server = Server::bind(Options {
         pack,
         pack_name: source.name(),

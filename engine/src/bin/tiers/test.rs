@@ -1,18 +1,15 @@
+use crate::args::{CaseArgs, PathArgs};
 use crate::Exit;
 use std::path::PathBuf;
 use tiers::case::{self, LoadOptions};
 
 #[derive(clap::Args)]
+#[command(mut_arg("no_findings", |a| a.help("Ignore `findings:` blocks: test the objective-only recommendation")))]
 pub struct Args {
-    /// Case files or directories (default: cases/)
-    paths: Vec<PathBuf>,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Ignore `findings:` blocks: test the objective-only recommendation
-    #[arg(long)]
-    no_findings: bool,
+    #[command(flatten)]
+    paths: PathArgs,
+    #[command(flatten)]
+    case: CaseArgs,
     /// Also list every criterion and placement-step branch with the cases
     /// that reach it; unreached branches fail the run
     #[arg(long)]
@@ -32,11 +29,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
-    let paths = crate::case_paths(args.paths);
+    let pack = args.case.pack.load()?;
+    let paths = args.paths.resolve();
     if args.agreement {
         let a = tiers::agreement::measure(&pack, &paths);
         crate::emit(&tiers::agreement::render(&a));
@@ -46,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             Exit::Failed
         });
     }
-    let opts = LoadOptions::new(args.no_findings);
+    let opts = args.case.options();
     if args.mutants {
         return Ok(mutants(&pack, &paths, opts));
     }

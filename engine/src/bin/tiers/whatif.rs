@@ -1,11 +1,12 @@
-use crate::assess::Fmt;
+use crate::args::{loaded, CaseArgs, FormatArgs};
 use crate::Exit;
 use std::path::PathBuf;
-use tiers::case::{self, LoadOptions};
+use tiers::case;
 use tiers::scenario;
-use tiers::whatif;
+use tiers::whatif::{self, fact_text};
 
 #[derive(clap::Args)]
+#[command(mut_arg("no_findings", |a| a.help("Ignore `findings:`: compare objective-only recommendations")))]
 pub struct Args {
     /// The facts file to start from
     facts: Option<PathBuf>,
@@ -18,38 +19,25 @@ pub struct Args {
     /// A scenario file (base:, note:, set:) instead of FACTS and --set
     #[arg(long, conflicts_with = "facts")]
     scenario: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Fmt,
-    /// The rule pack directory [default: rules/tvpa here or above, else the
-    /// pack built into the binary]
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
-    /// Ignore `findings:`: compare objective-only recommendations
-    #[arg(long)]
-    no_findings: bool,
+    #[command(flatten)]
+    format: FormatArgs,
+    #[command(flatten)]
+    case: CaseArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pack = match crate::load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return Ok(e),
-    };
-    let opts = LoadOptions::new(args.no_findings);
+    let pack = args.case.pack.load()?;
+    let opts = args.case.options();
     // the starting facts, and the changes to make
     // (the scenario's base is read as every scenario's is: a facts file only)
     let (base, mut changes, note) = match &args.scenario {
-        Some(sc) => match case::read_scenario_file(&pack, sc) {
-            Ok(Some((s, sources))) => {
+        Some(sc) => match loaded(case::read_scenario_file(&pack, sc))? {
+            Some((s, sources)) => {
                 let changes = s.changes.clone();
                 let note = s.note.clone();
                 (Base::Scenario(Box::new(s), sources), changes, note)
             }
-            Ok(None) => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
-            Err(f) => {
-                crate::diagnostics(&f.render());
-                return Ok(Exit::Failed);
-            }
+            None => anyhow::bail!("{} is not a scenario (it has no `base:`)", sc.display()),
         },
         None => match &args.facts {
             Some(f) => (Base::File(f.clone()), vec![], None),
@@ -57,13 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         },
     };
     for s in &args.set {
-        match scenario::parse_set(&pack, s) {
-            Ok(c) => changes.push(c),
-            Err(f) => {
-                crate::diagnostics(&f.render());
-                return Ok(Exit::Failed);
-            }
-        }
+        changes.push(loaded(scenario::parse_set(&pack, s))?);
     }
     let mut shown: Vec<String> = changes
         .iter()
@@ -94,29 +76,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Base::File(path) => case::load(&pack, path, opts),
         Base::Scenario(s, sources) => case::load_base(&pack, s, sources, opts),
     };
-    let before = match before {
-        Ok(f) => f,
-        Err(e) => {
-            crate::diagnostics(&e.render());
-            return Ok(Exit::Failed);
-        }
-    };
+    let before = loaded(before)?;
     let mut after = before.clone();
-    if let Err(e) = scenario::apply_all(&pack, &mut after, &changes) {
-        crate::diagnostics(&e.render());
-        return Ok(Exit::Failed);
-    }
+    loaded(scenario::apply_all(&pack, &mut after, &changes))?;
     let mut delta = whatif::compare(
         tiers::evaluate(&pack, &before),
         tiers::evaluate(&pack, &after),
     );
     whatif::explain_unmoved(&pack, &before, &after, &changes, &mut delta);
-    let fmt = args.format.into();
-    let out = tiers::report::delta(&delta, &shown, note.as_deref(), fmt);
-    match args.format {
-        Fmt::Json => crate::emit_raw(&out),
-        _ => crate::emit(&out),
-    }
+    let out = tiers::report::delta(&delta, &shown, note.as_deref(), args.format.get());
+    args.format.emit(&out);
     Ok(Exit::Ok)
 }
 
@@ -124,19 +93,4 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 enum Base {
     File(PathBuf),
     Scenario(Box<scenario::Scenario>, tiers::diag::SourceMap),
-}
-
-pub fn fact_text(f: &tiers::facts::Fact) -> String {
-    use tiers::facts::Fact;
-    match f {
-        Fact::Null => "null".into(),
-        Fact::Bool(b) => b.to_string(),
-        Fact::Num(n) => tiers::text::num::fmt_num(*n),
-        Fact::Text(t) => t.to_string(),
-        Fact::List(xs) => format!(
-            "[{}]",
-            xs.iter().map(fact_text).collect::<Vec<_>>().join(", ")
-        ),
-        Fact::Record(_) => "{...}".into(),
-    }
 }
