@@ -242,7 +242,7 @@ impl<'a> Ev<'a> {
             _ => Value::Unknown,
         };
         if self.explain {
-            self.log(format!("param {}", p.name), to_json(&v));
+            self.log_param(&p.name, to_json(&v));
         }
         v
     }

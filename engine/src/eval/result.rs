@@ -8,8 +8,13 @@ use serde_json::Value as Json;
 /// A fact or criterion the engine read while deciding, with its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Read {
+    /// The fact's path (`law.provisions[0].fine`), or for anything else
+    /// read what it is (`param NAME`, `NAME (found)`, `ID (met)`).
     pub path: String,
     pub value: Json,
+    /// A pack parameter rather than a fact: left out of the facts a reason
+    /// lists and of what a reviewer can change.
+    pub param: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -23,7 +23,7 @@ pub(super) enum Fired<'a> {
     },
     No,
     /// A condition could not be decided; the unknown facts it read.
-    Unknown(Vec<String>),
+    Unknown(Vec<(String, bool)>),
 }
 
 impl<'a> Ev<'a> {
@@ -75,7 +75,7 @@ impl<'a> Ev<'a> {
         if let Some(from) = from {
             if all[from.min(all.len())..]
                 .iter()
-                .any(|r| !r.path.starts_with("param "))
+                .any(|r| !r.param)
             {
                 all.drain(..from.min(all.len()));
             }
@@ -245,7 +245,8 @@ impl<'a> Ev<'a> {
         }
         // results of earlier branches whose condition was unknown
         let mut maybe: Vec<Value<'a>> = vec![];
-        let mut missing: Vec<String> = vec![];
+        // (path, whether it is a pack parameter)
+        let mut missing: Vec<(String, bool)> = vec![];
         for (index, b) in body.branches.iter().enumerate() {
             let start = self.reads.len();
             let holds = match &b.when {
@@ -272,17 +273,17 @@ impl<'a> Ev<'a> {
                 }
                 Some(false) => continue,
                 None => {
-                    let mut here: Vec<String> = self.reads[start..]
+                    let mut here: Vec<(String, bool)> = self.reads[start..]
                         .iter()
                         .filter(|r| r.value.is_null())
-                        .map(|r| r.path.clone())
+                        .map(|r| (r.path.clone(), r.param))
                         .collect();
                     if here.is_empty() {
                         here = self
                             .reads
                             .iter()
                             .filter(|r| r.value.is_null() || r.value == "unknown")
-                            .map(|r| r.path.clone())
+                            .map(|r| (r.path.clone(), r.param))
                             .collect();
                     }
                     for m in here {
@@ -319,10 +320,11 @@ fn dedup(reads: Vec<Read>) -> Vec<Read> {
         .collect()
 }
 
-fn unknown_because(missing: &[String]) -> String {
+fn unknown_because(missing: &[(String, bool)]) -> String {
     let facts: Vec<&String> = missing
         .iter()
-        .filter(|m| !m.starts_with("param "))
+        .filter(|(_, param)| !param)
+        .map(|(m, _)| m)
         .collect();
     if facts.is_empty() {
         "cannot be decided from the facts given".into()

@@ -87,13 +87,29 @@ impl<'a> Ev<'a> {
             self.reads.push(Read {
                 path: path_string(path),
                 value,
+                param: false,
             });
         }
     }
 
     pub(super) fn log(&mut self, path: String, value: Json) {
         if self.explain {
-            self.reads.push(Read { path, value });
+            self.reads.push(Read {
+                path,
+                value,
+                param: false,
+            });
+        }
+    }
+
+    /// A pack parameter read, under the name `param NAME`.
+    pub(super) fn log_param(&mut self, name: &str, value: Json) {
+        if self.explain {
+            self.reads.push(Read {
+                path: format!("param {name}"),
+                value,
+                param: true,
+            });
         }
     }
 }

@@ -59,7 +59,7 @@ fn columns(prefix: &str, text: &str, width: usize) -> String {
 fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
     let mut ordered: Vec<&Read> = reads
         .iter()
-        .filter(|r| !r.path.starts_with("param "))
+        .filter(|r| !r.param)
         .collect();
     ordered.sort_by_key(|r| {
         if r.value.is_null() == unknown_first {
@@ -75,7 +75,7 @@ fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
         .collect();
     let rest = reads
         .iter()
-        .filter(|r| !r.path.starts_with("param "))
+        .filter(|r| !r.param)
         .count();
     let mut s = shown.join("; ");
     if rest > max {

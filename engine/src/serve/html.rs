@@ -131,7 +131,7 @@ pub fn value(v: &Json) -> String {
 pub fn reads(rs: &[Read]) -> String {
     let items: Vec<String> = rs
         .iter()
-        .filter(|r| !r.path.starts_with("param "))
+        .filter(|r| !r.param)
         .map(|r| {
             let cls = if r.value.is_null() {
                 " class=\"unknown\""

@@ -208,7 +208,7 @@ fn unmoved_notes(
             .facts
             .iter()
             .filter(|r| {
-                !r.path.starts_with("param ") && !reads::touches(&reads::normalize(&r.path), path)
+                !r.param && !reads::touches(&reads::normalize(&r.path), path)
             })
             .map(|r| format!("`{}` = {}", r.path, json_text(&r.value)))
             .collect();
