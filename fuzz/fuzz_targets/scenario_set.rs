@@ -34,21 +34,22 @@ fuzz_target!(|data: &[u8]| {
     let sets = String::from_utf8_lossy(sets);
     PACK.with(|pack| {
         // the scenario file, as `tiers assess` loads it
-        let Ok(before) = load_bytes(pack, AS, scenario, LoadOptions::default()) else {
+        let opts = LoadOptions::default();
+        let Ok(before) = load_bytes(pack, AS, scenario, opts) else {
             return;
         };
         // the --set arguments, as `tiers whatif` parses and applies them
         let changes: Vec<_> = sets
             .split(";;")
             .filter(|s| !s.is_empty())
-            .filter_map(|s| tiers::scenario::parse_set(pack, s).ok())
+            .filter_map(|s| tiers::scenario::parse_set(pack, s, opts.this_year).ok())
             .collect();
         let mut after = before.clone();
-        if tiers::scenario::apply_all(pack, &mut after, &changes).is_err() {
+        if tiers::scenario::apply_all(pack, &mut after, &changes, opts.this_year).is_err() {
             return;
         }
         // accepted changes leave facts a facts file could hold
-        if let Err(ds) = tiers::facts::recheck(pack, &after) {
+        if let Err(ds) = tiers::facts::recheck(pack, &after, opts.this_year) {
             panic!(
                 "accepted changes made facts that do not load: {}",
                 ds[0].message

@@ -150,7 +150,7 @@ impl Loader {
         }
         let base = self.load_base(pack, scenario, sources, scenarios, years)?;
         let (mut f, mut entries) = (base.facts, base.history);
-        scenario::apply_all(pack, &mut f, &scenario.changes)?;
+        scenario::apply_all(pack, &mut f, &scenario.changes, self.opts.this_year)?;
         f.path = path.display().to_string();
         if self.opts.no_findings {
             drop_findings(pack, &mut f);

@@ -17,10 +17,12 @@ use std::path::Path;
 /// Reads a scenario file (`tiers whatif --scenario`) with the checks every
 /// case file gets (regular file, size, text, YAML limits); `Ok(None)` when
 /// the file is no scenario (it has no `base:`). The source map comes back
-/// for diagnostics about the scenario's base.
+/// for diagnostics about the scenario's base. An edition the scenario sets
+/// may not lie after `this_year` + 1.
 pub fn read_scenario_file(
     pack: &RulePack,
     path: &Path,
+    this_year: i32,
 ) -> Result<Option<(scenario::Scenario, SourceMap)>, Failure> {
     let shown = path.display().to_string();
     let mut sources = SourceMap::default();
@@ -35,7 +37,7 @@ pub fn read_scenario_file(
     let node = facts::parse_yaml(text, id, &sources)
         .map_err(|d| Failure::new(sources.clone(), vec![d]))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    match scenario_of(pack, &sources, id, &node, &dir) {
+    match scenario_of(pack, &sources, id, &node, &dir, this_year) {
         None => Ok(None),
         Some(Ok((sc, _))) => Ok(Some((sc, sources))),
         Some(Err(ds)) => Err(Failure::new(sources, ds)),
@@ -53,8 +55,9 @@ fn scenario_of(
     id: u32,
     node: &Spanned<YNode>,
     dir: &Path,
+    this_year: i32,
 ) -> Option<ScenarioCase> {
-    let sc = scenario::read_scenario(pack, sources, id, node, dir)?;
+    let sc = scenario::read_scenario(pack, sources, id, node, dir, this_year)?;
     Some(match (sc, expect::read(pack, sources, id, node)) {
         (Ok(sc), Ok(e)) => Ok((sc, e)),
         (sc, e) => Err(both(sc.err(), e.err())),
@@ -158,7 +161,7 @@ pub(super) fn read_raw(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    if let Some(sc) = scenario_of(pack, &sources, id, &node, &dir) {
+    if let Some(sc) = scenario_of(pack, &sources, id, &node, &dir, opts.this_year) {
         let (scenario, expect) = sc.map_err(|ds| Failure::new(sources.clone(), ds))?;
         return Ok(Raw::Scenario {
             scenario,

@@ -73,10 +73,7 @@ impl<'a> Ev<'a> {
         // the facts that decided: those the firing condition read, when it
         // read any; else (an `otherwise`, or a condition on `let`s) all
         if let Some(from) = from {
-            if all[from.min(all.len())..]
-                .iter()
-                .any(|r| !r.param)
-            {
+            if all[from.min(all.len())..].iter().any(|r| !r.param) {
                 all.drain(..from.min(all.len()));
             }
         }

@@ -82,13 +82,12 @@ pub fn lever_value(c: &Const) -> Fact {
 /// Checks facts that were changed after loading (`--set`, a scenario's
 /// `set:`) with every check of the loader, as if they were a facts file:
 /// the facts are written out as JSON (which is YAML) and read back. The
-/// diagnostics name the YAML path; their spans point into that text. The
-/// edition is bounded by the clock's year ([`this_year`]): its callers (a
-/// scenario's changes) do not pass a year in yet.
-pub fn recheck(pack: &RulePack, facts: &Facts) -> Result<(), Vec<Diagnostic>> {
+/// diagnostics name the YAML path; their spans point into that text. An
+/// edition may not lie after `this_year` + 1.
+pub fn recheck(pack: &RulePack, facts: &Facts, this_year: i32) -> Result<(), Vec<Diagnostic>> {
     let text = serde_json::to_string_pretty(&to_json(&pack.root, &facts.root)).unwrap_or_default();
     let mut sources = SourceMap::default();
     let id = sources.add("(the changed facts)", text);
     let node = parse_yaml(sources.text(id), id, &sources).map_err(|d| vec![d])?;
-    from_node(pack, &sources, id, &node, this_year()).map(|_| ())
+    from_node(pack, &sources, id, &node, this_year).map(|_| ())
 }

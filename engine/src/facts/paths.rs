@@ -3,7 +3,6 @@
 //! required field without a value, a number outside its declared range, an
 //! edition year that is not whole or lies in the future.
 
-use super::calendar::this_year;
 use super::Fact;
 use crate::diag::Code;
 use crate::pack::{FieldTy, PathSeg, RecTy, Ty};
@@ -100,16 +99,15 @@ pub fn field_problem(
 
 /// [`field_problem`] for a value set at a resolved path (`--set`, a
 /// scenario's `set:`, a lever): the checks of the field the path ends at,
-/// if it ends at a field (an element of a list has none of its own). The
-/// edition is bounded by the clock's year ([`super::this_year`]): its
-/// callers (a scenario's `set:`, `--set`, a lever at check time) do not
-/// pass a year in yet.
+/// if it ends at a field (an element of a list has none of its own). An
+/// edition may not lie after `this_year` + 1.
 pub fn path_problem(
     root: &RecTy,
     edition_field: Option<usize>,
     segs: &[PathSeg],
     path: &str,
     value: &Fact,
+    this_year: i32,
 ) -> Option<(Code, String, Option<String>)> {
     let mut rec: Option<Rc<RecTy>> = None;
     let mut ty: Option<Ty> = None;
@@ -142,5 +140,5 @@ pub fn path_problem(
     let field = last?;
     let is_edition = segs.len() == 1
         && matches!(segs.first(), Some(PathSeg::Field(i, _)) if Some(*i) == edition_field);
-    field_problem(&field, is_edition, path, value, this_year())
+    field_problem(&field, is_edition, path, value, this_year)
 }

@@ -57,10 +57,7 @@ fn columns(prefix: &str, text: &str, width: usize) -> String {
 /// The facts a reason rests on, most telling first: for an unknown outcome
 /// the facts that are not known, otherwise the ones that are.
 fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
-    let mut ordered: Vec<&Read> = reads
-        .iter()
-        .filter(|r| !r.param)
-        .collect();
+    let mut ordered: Vec<&Read> = reads.iter().filter(|r| !r.param).collect();
     ordered.sort_by_key(|r| {
         if r.value.is_null() == unknown_first {
             0
@@ -73,10 +70,7 @@ fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
         .take(max)
         .map(|r| format!("{} = {}", r.path, read_value(&r.value)))
         .collect();
-    let rest = reads
-        .iter()
-        .filter(|r| !r.param)
-        .count();
+    let rest = reads.iter().filter(|r| !r.param).count();
     let mut s = shown.join("; ");
     if rest > max {
         s.push_str(&format!("; +{} more", rest - max));

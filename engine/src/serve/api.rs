@@ -206,7 +206,7 @@ impl Ask {
         ctx: &Ctx,
         pack: &RulePack,
     ) -> Result<(Facts, Option<std::path::PathBuf>), Failure> {
-        let opts = LoadOptions::new(self.flag("no_findings")?);
+        let opts = self.options()?;
         match (self.string("case")?, self.string("facts")?) {
             (Some(c), None) => {
                 let path = ctx
@@ -226,13 +226,23 @@ impl Ask {
         }
     }
 
+    /// How the facts are loaded (with or without the reviewer's findings;
+    /// the year that bounds an edition).
+    fn options(&self) -> Result<LoadOptions, Failure> {
+        Ok(LoadOptions::new(self.flag("no_findings")?))
+    }
+
     /// The changes asked for (`set`, then `levers`), and how each is shown.
-    fn changes(&self, pack: &RulePack) -> Result<(Vec<Change>, Vec<String>), Failure> {
+    fn changes(
+        &self,
+        pack: &RulePack,
+        this_year: i32,
+    ) -> Result<(Vec<Change>, Vec<String>), Failure> {
         let mut changes = vec![];
         let mut shown = vec![];
         for s in self.strings("set")? {
-            let c = scenario::parse_set(pack, &s)?;
-            shown.push(format!("{} = {}", c.path, fact_text(&c.value)));
+            let c = scenario::parse_set(pack, &s, this_year)?;
+            shown.push(format!("{} = {}", c.path, whatif::fact_text(&c.value)));
             changes.push(c);
         }
         for name in self.strings("levers")? {
@@ -256,21 +266,6 @@ impl Ask {
     }
 }
 
-/// A fact value as the what-if lists it.
-fn fact_text(f: &Fact) -> String {
-    match f {
-        Fact::Null => "null".into(),
-        Fact::Bool(b) => b.to_string(),
-        Fact::Num(n) => fmt_num(*n),
-        Fact::Text(t) => t.to_string(),
-        Fact::List(xs) => format!(
-            "[{}]",
-            xs.iter().map(fact_text).collect::<Vec<_>>().join(", ")
-        ),
-        Fact::Record(_) => "{...}".into(),
-    }
-}
-
 const WHATIF_KEYS: &[&str] = &["case", "facts", "set", "levers", "no_findings"];
 
 /// `POST /api/whatif`.
@@ -278,9 +273,10 @@ pub fn whatif(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     let run = || -> Result<Json, Failure> {
         let ask = Ask::parse(req, WHATIF_KEYS)?;
         let (before, _) = ask.start(ctx, pack)?;
-        let (changes, shown) = ask.changes(pack)?;
+        let this_year = ask.options()?.this_year;
+        let (changes, shown) = ask.changes(pack, this_year)?;
         let mut after = before.clone();
-        scenario::apply_all(pack, &mut after, &changes)?;
+        scenario::apply_all(pack, &mut after, &changes, this_year)?;
         let mut d = whatif::compare(
             crate::eval::evaluate(pack, &before),
             crate::eval::evaluate(pack, &after),
@@ -411,9 +407,10 @@ pub fn scenario(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
             ));
         }
         let (before, path) = ask.start(ctx, pack)?;
-        let (changes, shown) = ask.changes(pack)?;
+        let this_year = ask.options()?.this_year;
+        let (changes, shown) = ask.changes(pack, this_year)?;
         let mut after = before.clone();
-        scenario::apply_all(pack, &mut after, &changes)?;
+        scenario::apply_all(pack, &mut after, &changes, this_year)?;
         let (b, a) = (
             crate::eval::evaluate(pack, &before),
             crate::eval::evaluate(pack, &after),

@@ -207,9 +207,7 @@ fn unmoved_notes(
         let facts: Vec<String> = c
             .facts
             .iter()
-            .filter(|r| {
-                !r.param && !reads::touches(&reads::normalize(&r.path), path)
-            })
+            .filter(|r| !r.param && !reads::touches(&reads::normalize(&r.path), path))
             .map(|r| format!("`{}` = {}", r.path, json_text(&r.value)))
             .collect();
         if facts.is_empty() {

@@ -20,8 +20,9 @@ pub struct Change {
 }
 
 /// Parses `PATH=VALUE` (VALUE is YAML: `true`, `20`, `cumulative`, `null`,
-/// `[adult_sex, child_sex]`) against the pack's facts schema.
-pub fn parse_set(pack: &RulePack, arg: &str) -> Result<Change, Failure> {
+/// `[adult_sex, child_sex]`) against the pack's facts schema; an edition
+/// may not be later than `this_year`.
+pub fn parse_set(pack: &RulePack, arg: &str, this_year: i32) -> Result<Change, Failure> {
     let mut sources = SourceMap::default();
     let id = sources.add("--set", arg);
     let Some((path, value)) = arg.split_once('=') else {
@@ -46,9 +47,14 @@ pub fn parse_set(pack: &RulePack, arg: &str) -> Result<Change, Failure> {
     let value = facts::typed_value(pack, &vsources, vid, &ty, path)
         .map_err(|ds| Failure::new(vsources.clone(), ds))?;
     // the loader's checks: range, required, the edition year
-    if let Some((code, msg, help)) =
-        facts::path_problem(&pack.root, pack.edition_field, &segs, path, &value)
-    {
+    if let Some((code, msg, help)) = facts::path_problem(
+        &pack.root,
+        pack.edition_field,
+        &segs,
+        path,
+        &value,
+        this_year,
+    ) {
         let mut d = Diagnostic::new(code, msg, Span::new(vid, 0, value_len(&vsources, vid)));
         d.help = help;
         return Err(Failure::new(vsources, vec![d]));
@@ -163,8 +169,14 @@ fn set_at(
 /// Applies changes, reporting a bad path as a diagnostic; then checks the
 /// changed facts as a whole with the loader's checks ([`facts::recheck`]),
 /// so a change can make no facts that a facts file could not hold (a
-/// history entry for the edition itself, two tiers for one year).
-pub fn apply_all(pack: &RulePack, facts: &mut Facts, changes: &[Change]) -> Result<(), Failure> {
+/// history entry for the edition itself, two tiers for one year, an
+/// edition later than `this_year`).
+pub fn apply_all(
+    pack: &RulePack,
+    facts: &mut Facts,
+    changes: &[Change],
+    this_year: i32,
+) -> Result<(), Failure> {
     let at = |c: &Change, code: Code, msg: String| {
         let mut sources = SourceMap::default();
         let id = sources.add("--set", c.path.clone());
@@ -178,7 +190,7 @@ pub fn apply_all(pack: &RulePack, facts: &mut Facts, changes: &[Change]) -> Resu
             return Err(at(c, Code::BadPath, msg));
         }
     }
-    if let (Some(last), Err(ds)) = (changes.last(), facts::recheck(pack, facts)) {
+    if let (Some(last), Err(ds)) = (changes.last(), facts::recheck(pack, facts, this_year)) {
         let mut f = at(last, ds[0].code, String::new());
         f.diags = ds
             .into_iter()
@@ -221,6 +233,7 @@ pub fn read_scenario(
     file: u32,
     node: &Node,
     dir: &Path,
+    this_year: i32,
 ) -> Option<Result<Scenario, Vec<Diagnostic>>> {
     let YNode::Map(entries) = &node.value else {
         return None;
@@ -255,7 +268,7 @@ pub fn read_scenario(
             "expect" => {}
             "set" => {
                 for (path, val, span) in set_items(sources, file, v, &mut diags) {
-                    match set_change(pack, sources, file, path, &val, span) {
+                    match set_change(pack, sources, file, path, &val, span, this_year) {
                         Ok(c) => changes.push(c),
                         Err(ds) => diags.extend(ds),
                     }
@@ -334,6 +347,7 @@ fn set_change(
     path: String,
     val: &Node,
     span: Span,
+    this_year: i32,
 ) -> Result<Change, Vec<Diagnostic>> {
     let (segs, ty) = resolve_path(&pack.root, &path).map_err(|(msg, help)| {
         let mut d = Diagnostic::new(Code::BadPath, msg, span);
@@ -341,7 +355,14 @@ fn set_change(
         vec![d]
     })?;
     let value = facts::typed_node(pack, sources, file, val, &ty, &path)?;
-    match facts::path_problem(&pack.root, pack.edition_field, &segs, &path, &value) {
+    match facts::path_problem(
+        &pack.root,
+        pack.edition_field,
+        &segs,
+        &path,
+        &value,
+        this_year,
+    ) {
         Some((code, msg, help)) => {
             let mut d = Diagnostic::new(code, msg, facts::node_span(sources, file, val));
             d.help = help;

@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // the starting facts, and the changes to make
     // (the scenario's base is read as every scenario's is: a facts file only)
     let (base, mut changes, note) = match &args.scenario {
-        Some(sc) => match loaded(case::read_scenario_file(&pack, sc))? {
+        Some(sc) => match loaded(case::read_scenario_file(&pack, sc, opts.this_year))? {
             Some((s, sources)) => {
                 let changes = s.changes.clone();
                 let note = s.note.clone();
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         },
     };
     for s in &args.set {
-        changes.push(loaded(scenario::parse_set(&pack, s))?);
+        changes.push(loaded(scenario::parse_set(&pack, s, opts.this_year))?);
     }
     let mut shown: Vec<String> = changes
         .iter()
@@ -78,7 +78,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     };
     let before = loaded(before)?;
     let mut after = before.clone();
-    loaded(scenario::apply_all(&pack, &mut after, &changes))?;
+    loaded(scenario::apply_all(
+        &pack,
+        &mut after,
+        &changes,
+        opts.this_year,
+    ))?;
     let mut delta = whatif::compare(
         tiers::evaluate(&pack, &before),
         tiers::evaluate(&pack, &after),
