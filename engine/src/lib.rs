@@ -12,10 +12,13 @@
 //! (RulePack, Facts) --eval--> eval::Assessment --render::assessment--> text | md | json
 //! ```
 //!
-//! Around it: `case` (loading cases with their history, `tiers test`,
-//! agreement, mutants) and `whatif` (scenarios, comparison, reform search),
-//! whose results `render::whatif` prints. The moved modules stay reachable
-//! at their old paths (`tiers::ast`, `tiers::explain`, `tiers::case`, ...).
+//! Around it: `case` (a case is facts plus its `expect:`; loading with
+//! history, `tiers test`, agreement, mutants) and `whatif` (scenarios,
+//! comparison, reform search), whose results `render::whatif` prints.
+//! Below every stage: `text` (numbers, escaping), `io` (files) and `diag`
+//! (diagnostics). docs/architecture.md draws the layout and who may use
+//! whom; `tests/layout.rs` checks there is no cycle. The moved modules stay
+//! reachable at their old paths (`tiers::ast`, `tiers::explain`, ...).
 //!
 //! The Rust code knows the language, never the law: every criterion,
 //! threshold, sentence and tier lives in the rule files.
