@@ -59,10 +59,15 @@ impl Checker {
                                 Code::DefCycle
                             };
                             let span = graph.get(&next).map(|g| g.1).unwrap_or_default();
-                            self.diags.push(
-                                err(code, format!("cycle: {}", names.join(" -> ")), span)
-                                    .help("an outcome cannot depend on itself; break the chain"),
-                            );
+                            let mut d = err(code, format!("cycle: {}", names.join(" -> ")), span)
+                                .help("an outcome cannot depend on itself; break the chain");
+                            // the other members of the cycle, where each is declared
+                            for n in &path[from + 1..] {
+                                if let Some((_, at, name)) = graph.get(n) {
+                                    d = d.label(*at, format!("{name}, in the cycle"));
+                                }
+                            }
+                            self.diags.push(d);
                         }
                         _ => {}
                     },
