@@ -495,8 +495,9 @@ const PRESUMED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Whether making `path` unknown may move `criterion` by a presumption.
-fn presumed(path: &[String], criterion: &str) -> bool {
+/// A facts path as `PRESUMED` writes it: list indices become `*`
+/// (`law.provisions.*.fine`).
+fn path_pattern(path: &[String]) -> String {
     let shown: Vec<&str> = path
         .iter()
         .map(|k| {
@@ -507,7 +508,12 @@ fn presumed(path: &[String], criterion: &str) -> bool {
             }
         })
         .collect();
-    let shown = shown.join(".");
+    shown.join(".")
+}
+
+/// Whether making `path` unknown may move `criterion` by a presumption.
+fn presumed(path: &[String], criterion: &str) -> bool {
+    let shown = path_pattern(path);
     PRESUMED.iter().any(|(p, c, _)| {
         (shown == *p || shown.starts_with(&format!("{p}."))) && (*c == "*" || *c == criterion)
     })
@@ -816,19 +822,9 @@ fn list_the_outcomes_unknown_facts_move() {
                     || got == Some(b.outcome)
                     || got == Some(Outcome::Unknown))
                 {
-                    let shown: Vec<&str> = path
-                        .iter()
-                        .map(|k| {
-                            if k.parse::<usize>().is_ok() {
-                                "*"
-                            } else {
-                                k.as_str()
-                            }
-                        })
-                        .collect();
                     let key = format!(
                         "{} | {} {} -> {:?}",
-                        shown.join("."),
+                        path_pattern(&path),
                         b.id,
                         b.outcome,
                         got.map(|o| o.as_str())
