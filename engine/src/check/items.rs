@@ -325,18 +325,13 @@ impl Checker {
             ));
         }
         self.variant_check(&ty, &c, s.span);
-        // the checks a facts file's value gets (range, required); the
-        // edition's bound by the year is checked when a lever is applied
-        // (`scenario::apply_all`), as the pack does not know the year
+        // the checks a facts file's value gets (range, required, a whole
+        // edition year); the edition's bound by the year is checked when
+        // the lever is applied (`scenario::apply_all`): the pack has no year
         let value = crate::facts::lever_value(&c);
-        if let Some((_, msg, help)) = crate::facts::path_problem(
-            &self.root,
-            edition_field,
-            &segs,
-            &s.path,
-            &value,
-            i32::MAX - 1,
-        ) {
+        if let Some((_, msg, help)) =
+            crate::facts::path_problem(&self.root, edition_field, &segs, &s.path, &value, None)
+        {
             let mut d = err(Code::BadLever, format!("lever `{lever}`: {msg}"), s.span);
             d.help = help;
             self.diags.push(d);

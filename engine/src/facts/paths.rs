@@ -10,11 +10,13 @@ use crate::text::num::fmt_num;
 use std::rc::Rc;
 
 /// What is wrong with an edition year: not a whole number, or in the
-/// future (a typo, not a report).
+/// future (a typo, not a report). With `this_year` `None` (a value the
+/// rule pack itself gives, checked against the year when it is applied)
+/// only the first.
 pub(super) fn edition_problem(
     name: &str,
     value: &Fact,
-    this_year: i32,
+    this_year: Option<i32>,
 ) -> Option<(Code, String, String)> {
     let Fact::Num(year) = value else {
         return None;
@@ -26,7 +28,7 @@ pub(super) fn edition_problem(
             format!("write the report edition, e.g. `{}`", year.round()),
         ));
     }
-    let this_year = f64::from(this_year);
+    let this_year = f64::from(this_year?);
     if *year > this_year + 1.0 {
         return Some((
             Code::BadValue,
@@ -71,7 +73,7 @@ pub(super) fn range_problem(
 /// What is wrong with the value of one field beyond its type, by the
 /// checks the loader makes of facts files: a required field without a
 /// value, a number outside the range the pack declares, an edition year
-/// that is not a whole number or lies after `this_year` + 1. Values that do not
+/// that is not a whole number or lies after `this_year` + 1 (when given). Values that do not
 /// come from a facts file (`--set`, a scenario's `set:`, a lever) get the
 /// same checks through this function. `path` names the field in messages.
 pub fn field_problem(
@@ -79,7 +81,7 @@ pub fn field_problem(
     is_edition: bool,
     path: &str,
     value: &Fact,
-    this_year: i32,
+    this_year: Option<i32>,
 ) -> Option<(Code, String, Option<String>)> {
     if field.required && value.is_null() {
         return Some((
@@ -100,14 +102,15 @@ pub fn field_problem(
 /// [`field_problem`] for a value set at a resolved path (`--set`, a
 /// scenario's `set:`, a lever): the checks of the field the path ends at,
 /// if it ends at a field (an element of a list has none of its own). An
-/// edition may not lie after `this_year` + 1.
+/// edition may not lie after `this_year` + 1; `None` checks no bound by
+/// the year (a lever's value at `tiers check`).
 pub fn path_problem(
     root: &RecTy,
     edition_field: Option<usize>,
     segs: &[PathSeg],
     path: &str,
     value: &Fact,
-    this_year: i32,
+    this_year: Option<i32>,
 ) -> Option<(Code, String, Option<String>)> {
     let mut rec: Option<Rc<RecTy>> = None;
     let mut ty: Option<Ty> = None;

@@ -45,7 +45,7 @@ pub fn from_node(
     if let (Some(i), Fact::Record(fields)) = (pack.edition_field, &root) {
         if let Some(v @ Fact::Num(_)) = fields.get(i) {
             let name = &pack.root.fields[i].name;
-            if let Some((code, msg, help)) = edition_problem(name, v, this_year) {
+            if let Some((code, msg, help)) = edition_problem(name, v, Some(this_year)) {
                 let span = value_of(name)
                     .map(|v| t.at.span(v))
                     .unwrap_or(Span::new(file, 0, 0));

@@ -53,7 +53,7 @@ pub fn parse_set(pack: &RulePack, arg: &str, this_year: i32) -> Result<Change, F
         &segs,
         path,
         &value,
-        this_year,
+        Some(this_year),
     ) {
         let mut d = Diagnostic::new(code, msg, Span::new(vid, 0, value_len(&vsources, vid)));
         d.help = help;
@@ -361,7 +361,7 @@ fn set_change(
         &segs,
         &path,
         &value,
-        this_year,
+        Some(this_year),
     ) {
         Some((code, msg, help)) => {
             let mut d = Diagnostic::new(code, msg, facts::node_span(sources, file, val));
