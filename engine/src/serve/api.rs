@@ -205,8 +205,8 @@ impl Ask {
         &self,
         ctx: &Ctx,
         pack: &RulePack,
+        opts: LoadOptions,
     ) -> Result<(Facts, Option<std::path::PathBuf>), Failure> {
-        let opts = self.options()?;
         match (self.string("case")?, self.string("facts")?) {
             (Some(c), None) => {
                 let path = ctx
@@ -272,8 +272,9 @@ const WHATIF_KEYS: &[&str] = &["case", "facts", "set", "levers", "no_findings"];
 pub fn whatif(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     let run = || -> Result<Json, Failure> {
         let ask = Ask::parse(req, WHATIF_KEYS)?;
-        let (before, _) = ask.start(ctx, pack)?;
-        let this_year = ask.options()?.this_year;
+        let opts = ask.options()?;
+        let (before, _) = ask.start(ctx, pack, opts)?;
+        let this_year = opts.this_year;
         let (changes, shown) = ask.changes(pack, this_year)?;
         let mut after = before.clone();
         scenario::apply_all(pack, &mut after, &changes, this_year)?;
@@ -316,7 +317,7 @@ pub fn reforms(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
     ];
     let run = || -> Result<String, Failure> {
         let ask = Ask::parse(req, &keys)?;
-        let (facts, _) = ask.start(ctx, pack)?;
+        let (facts, _) = ask.start(ctx, pack, ask.options()?)?;
         let base = crate::eval::evaluate(pack, &facts);
         let target = match ask.string("target")?.filter(|t| !t.is_empty()) {
             Some(t) if pack.tier_variants.contains(&t) => Target::Tier(t),
@@ -406,8 +407,9 @@ pub fn scenario(ctx: &Ctx, pack: &RulePack, req: &Req) -> Resp {
                 None,
             ));
         }
-        let (before, path) = ask.start(ctx, pack)?;
-        let this_year = ask.options()?.this_year;
+        let opts = ask.options()?;
+        let (before, path) = ask.start(ctx, pack, opts)?;
+        let this_year = opts.this_year;
         let (changes, shown) = ask.changes(pack, this_year)?;
         let mut after = before.clone();
         scenario::apply_all(pack, &mut after, &changes, this_year)?;
