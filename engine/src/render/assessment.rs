@@ -70,10 +70,9 @@ fn reads_line(reads: &[Read], max: usize, unknown_first: bool) -> String {
         .take(max)
         .map(|r| format!("{} = {}", r.path, read_value(&r.value)))
         .collect();
-    let rest = reads.iter().filter(|r| !r.param).count();
     let mut s = shown.join("; ");
-    if rest > max {
-        s.push_str(&format!("; +{} more", rest - max));
+    if ordered.len() > max {
+        s.push_str(&format!("; +{} more", ordered.len() - max));
     }
     s
 }
