@@ -156,6 +156,7 @@ fn country(seed: u64) -> Value {
         },
         "prevention": {
             "national_action_plan": r.tri(60, 25),
+            "draft_action_plan": r.tri(30, 40),
             "public_assessment": r.tri(50, 40),
             "recruitment_regulation": r.tri(50, 40),
             "demand_reduction": r.tri(50, 40),

@@ -27,7 +27,8 @@
 # Judgments: `special_case` and `victims_significant_without_proportional_action`
 # derive to false without a finding (their only branch is `otherwise =>
 # false`), and `written_plan_with_resources` to true when a national action
-# plan is in force, else unknown, so they are encoded in full.
+# plan is in force or a draft plan awaits approval, else unknown, so they
+# are encoded in full.
 # `fully_meets`, `significant_efforts` and `increasing_efforts` are taken
 # from the findings only: `supported` is false when one of them is not
 # given, and the benchmark compares tiers only on supported inputs.
@@ -366,12 +367,15 @@ special_case := coalesce(get(findings, "special_case"), false)
 victims_significant := coalesce(get(findings, "victims_significant_without_proportional_action"), false)
 
 # found, else `when prevention.national_action_plan = true => true`,
-# `otherwise => null`: true or unknown
+# `when prevention.draft_action_plan = true => true`, `otherwise => null`:
+# true or unknown
 written_plan := w if {
 	w := get(findings, "written_plan_with_resources")
 	w != null
 } else := true if {
 	get(get(input, "prevention"), "national_action_plan") == true
+} else := true if {
+	get(get(input, "prevention"), "draft_action_plan") == true
 } else := null
 
 fully_meets := get(findings, "fully_meets")
