@@ -221,3 +221,147 @@ fn agreement_prose_quotes_only_figures_the_block_shows() {
     }
     assert!(quoted > 0, "no percentage quoted in the prose");
 }
+
+/// One real case file, as JSON, with its path under `cases/`.
+fn real_cases() -> Vec<(String, serde_json::Value)> {
+    let mut out = vec![];
+    for dir in real_case_dirs() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(&dir))
+            .expect("case folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("read");
+            let json: serde_json::Value =
+                serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let name = path
+                .strip_prefix(root().join("cases"))
+                .expect("under cases/");
+            let name = name.with_extension("").display().to_string();
+            out.push((name, json));
+        }
+    }
+    out
+}
+
+/// The kinds of real case the fidelity work asked for, each with the cases
+/// that are of that kind, read from the facts and `expect:` of the files
+/// (not from a list kept by hand).
+fn kinds_of_real_cases() -> Vec<(&'static str, usize, Vec<String>)> {
+    type Test = fn(&serde_json::Value) -> bool;
+    fn provisions(c: &serde_json::Value) -> Vec<&serde_json::Value> {
+        c["law"]["provisions"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    }
+    let kinds: Vec<(&'static str, usize, Test)> = vec![
+        ("Tier 1", 5, |c| c["expect"]["tier"] == "1"),
+        ("Tier 3", 5, |c| c["expect"]["tier"] == "3"),
+        ("Tier 2 Watch List", 6, |c| c["expect"]["tier"] == "2WL"),
+        (
+            "a Watch List year decided by the clock (waiver, or the year after one)",
+            3,
+            |c| {
+                // on the Watch List the two years before (history is in any order)
+                let year = c["year"].as_i64().unwrap_or(0);
+                let on_wl = |y: i64| {
+                    c["history"].as_array().is_some_and(|h| {
+                        h.iter()
+                            .any(|h| h["year"].as_i64() == Some(y) && h["tier"] == "2WL")
+                    })
+                };
+                on_wl(year - 1) && on_wl(year - 2)
+            },
+        ),
+        (
+            "a trafficking penalty with a fine in lieu of imprisonment",
+            6,
+            |c| provisions(c).iter().any(|p| p["fine"] == "alternative"),
+        ),
+        (
+            "child sex trafficking requires force, fraud or coercion",
+            3,
+            |c| c["law"]["child_sex_trafficking_requires_means"] == true,
+        ),
+        ("a minimum term and no maximum", 2, |c| {
+            provisions(c).iter().any(|p| {
+                p["min_years"].is_number() && p["max_years"].is_null() && p["life"] != true
+            })
+        }),
+        ("a Dutch-law jurisdiction (Aruba, Curaçao)", 2, |c| {
+            c["country"] == "Aruba" || c["country"] == "Curaçao"
+        }),
+        (
+            "a government policy or pattern of trafficking, 2019 on",
+            2,
+            |c| c["state"]["policy_or_pattern"] == true && c["year"].as_i64().unwrap_or(0) >= 2019,
+        ),
+        (
+            "victims only reported as possibly penalized (hedged)",
+            2,
+            |c| c["protection"]["victims_penalized_hedged"] == true,
+        ),
+    ];
+    let cases = real_cases();
+    kinds
+        .into_iter()
+        .map(|(kind, least, test)| {
+            let names = cases
+                .iter()
+                .filter(|(name, c)| !name.starts_with("2017/") && test(c))
+                .map(|(name, _)| name.clone())
+                .collect();
+            (kind, least, names)
+        })
+        .collect()
+}
+
+/// docs/agreement.md lists, for each kind of case the fidelity work asked
+/// for, the real cases of 2018 on that are of that kind, and each kind has
+/// at least as many as asked; the cases of 2018 on span five editions or
+/// more.
+#[test]
+fn the_real_cases_cover_every_kind_asked_for_and_the_docs_list_them() {
+    let cases = real_cases();
+    let later: Vec<&(String, serde_json::Value)> = cases
+        .iter()
+        .filter(|(n, _)| !n.starts_with("2017/"))
+        .collect();
+    assert!(later.len() >= 30, "{} real cases of 2018 on", later.len());
+    let mut editions: Vec<&str> = later.iter().map(|(n, _)| &n[..4]).collect();
+    editions.dedup();
+    assert!(editions.len() >= 5, "editions: {editions:?}");
+
+    let mut table = String::from("| kind | asked | cases |\n|---|---:|---|\n");
+    for (kind, least, names) in kinds_of_real_cases() {
+        assert!(
+            names.len() >= least,
+            "{kind}: {} real cases of 2018 on, at least {least} asked: {names:?}",
+            names.len()
+        );
+        table.push_str(&format!(
+            "| {kind} | {least} | {} ({}) |\n",
+            names.join(", "),
+            names.len()
+        ));
+    }
+    const BEGIN: &str = "<!-- kinds of case: generated by tests/cases.rs -->\n";
+    const END: &str = "<!-- end of kinds of case -->";
+    let path = root().join("docs/agreement.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/agreement.md");
+    let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
+        panic!("docs/agreement.md has no kinds-of-case markers");
+    };
+    let shown = &doc[b + BEGIN.len()..e];
+    if shown != table && std::env::var("TIERS_BLESS_DOCS").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, format!("{}{BEGIN}{table}{}", &doc[..b], &doc[e..])).expect("write");
+        return;
+    }
+    assert_eq!(
+        shown, table,
+        "docs/agreement.md: the kinds of case are stale (TIERS_BLESS_DOCS=1)"
+    );
+}
