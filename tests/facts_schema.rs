@@ -184,21 +184,7 @@ fn the_field_reference_in_docs_facts_md_is_current() {
     const END: &str = "<!-- end of field reference -->";
     let (code, table, err) = tiers(&["schema", "--reference"]);
     assert_eq!(code, 0, "{err}");
-    let path = root().join("docs/facts.md");
-    let doc = std::fs::read_to_string(&path).expect("docs/facts.md");
-    let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
-        panic!("docs/facts.md has no field reference markers");
-    };
-    let shown = &doc[b + BEGIN.len()..e];
-    if shown != table && std::env::var("TIERS_BLESS_DOCS").is_ok_and(|v| v == "1") {
-        let new = format!("{}{BEGIN}{table}{}", &doc[..b], &doc[e..]);
-        std::fs::write(&path, new).expect("write");
-        return;
-    }
-    assert!(
-        shown == table,
-        "the field reference of docs/facts.md is stale: run with TIERS_BLESS_DOCS=1 and review"
-    );
+    tiers_tests::generated_block("docs/facts.md", BEGIN, END, &table);
 }
 
 #[test]

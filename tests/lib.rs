@@ -45,6 +45,27 @@ pub fn tiers(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Checks that the part of the document `doc` (relative to the root)
+/// between the markers `begin` and `end` is `want`; with
+/// `TIERS_BLESS_DOCS=1` it rewrites that part instead, for review.
+pub fn generated_block(doc: &str, begin: &str, end: &str, want: &str) {
+    let path = root().join(doc);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{doc}: {e}"));
+    let (Some(b), Some(e)) = (text.find(begin), text.find(end)) else {
+        panic!("{doc} has no markers {begin:?} ... {end:?}");
+    };
+    let shown = &text[b + begin.len()..e];
+    if shown != want && std::env::var("TIERS_BLESS_DOCS").is_ok_and(|v| v == "1") {
+        let new = format!("{}{begin}{want}{}", &text[..b], &text[e..]);
+        std::fs::write(&path, new).expect("write");
+        return;
+    }
+    assert!(
+        shown == want,
+        "{doc}: the block after {begin:?} is stale: run with TIERS_BLESS_DOCS=1 and review\nwant:\n{want}"
+    );
+}
+
 /// A copy of the shipped pack in `dir` with one line changed: the four-year
 /// bar for "sufficiently stringent" becomes sixteen years.
 pub fn stricter_pack(dir: &Path) {
