@@ -11,6 +11,7 @@ use super::value::{display, items, text_of, to_json, Value};
 use super::{MAX_EVAL_DEPTH, MAX_STEPS, MAX_TEXT};
 use crate::facts::{Fact, Facts};
 use crate::pack::{cite_source_id, CRationale, CiteSource, Outcome, RulePack};
+use crate::text::tidy_spaces;
 use serde_json::Value as Json;
 
 impl<'a> Ev<'a> {
@@ -91,13 +92,13 @@ impl<'a> Ev<'a> {
                     };
                     if ok {
                         let t = self.eval(text, &mut fr);
-                        sentences.push(display(&t));
+                        sentences.push(tidy_spaces(&display(&t)));
                     }
                 }
                 CRationale::Choose(body) => {
                     let r = self.body(body);
                     if let Fired::Yes { result, .. } = r {
-                        sentences.push(display(&result));
+                        sentences.push(tidy_spaces(&display(&result)));
                     }
                 }
                 CRationale::Paragraph => sentences.push(PARAGRAPH.into()),
