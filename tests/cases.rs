@@ -355,3 +355,29 @@ fn the_real_cases_cover_every_kind_asked_for_and_the_docs_list_them() {
         &table,
     );
 }
+
+/// Every draft rationale of the shipped cases, with the findings and on
+/// objective facts alone, reads as prose: no doubled space and no space
+/// before a full stop or comma, whichever optional parts are empty.
+#[test]
+fn every_draft_rationale_is_free_of_doubled_spaces() {
+    let pack = tvpa();
+    let mut bad = vec![];
+    for no_findings in [false, true] {
+        for file in case::collect(&[root().join("cases")]) {
+            let facts = case::load(&pack, &file, LoadOptions::new(no_findings)).expect("loads");
+            let a = tiers::evaluate(&pack, &facts);
+            for line in a.rationale.lines() {
+                // " ..." is an elision in a quotation, not a stray space
+                let stray_stop = line.replace(" ...", "").contains(" .");
+                if line.contains("  ") || stray_stop || line.contains(" ,") {
+                    bad.push(format!(
+                        "{} (no findings: {no_findings}): {line}",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
