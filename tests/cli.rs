@@ -26,8 +26,9 @@ fn assess_jamaica_reads_like_a_rationale() {
         "These efforts included investigating 40 cases, prosecuting nine cases, convicting two traffickers",
         "However, the government did not meet the minimum standards in several key areas.",
         "Despite reports of official complicity, the government did not hold complicit officials accountable.",
-        // the penalty paragraph names the law and its range (2017: present tense)
-        "Trafficking in Persons (Prevention, Suppression, and Punishment) Act: trafficking in persons and conspiracy criminalizes sex trafficking and labor trafficking and prescribes penalties of up to 20 years' imprisonment, a fine, or both.",
+        // the penalty paragraph names the law once and each range with what
+        // it applies to (2017: present tense)
+        "The Trafficking in Persons (Prevention, Suppression, and Punishment) Act criminalizes sex trafficking and labor trafficking and prescribes penalties of up to 20 years' imprisonment, a fine, or both for trafficking in persons and conspiracy and up to 30 years' imprisonment, a fine, or both for aggravated trafficking in persons.",
         "These penalties are sufficiently stringent; however, by allowing for a fine in lieu of imprisonment, with respect to sex trafficking, they are not commensurate",
         // recommendations from the pack's levers, for the criteria not met
         "Prioritized recommendations: • Amend the anti-trafficking law to remove sentencing provisions that allow fines in lieu of imprisonment for sex trafficking crimes.",

@@ -103,6 +103,9 @@ fn country(seed: u64) -> Value {
         let covers: Vec<&str> = COVERS.iter().copied().filter(|_| r.chance(70)).collect();
         provisions.push(json!({
             "name": format!("Act {i}"),
+            // wording only, so drawn from the index, not the random stream
+            "statute": if i % 2 == 1 { json!("The Act") } else { Value::Null },
+            "applies_to": if i > 0 { json!(format!("for case {i}")) } else { Value::Null },
             "kind": r.pick(&[json!(null), json!(null), json!("trafficking"), json!("related")]),
             "jurisdiction": if r.chance(15) { json!(format!("State {i}")) } else { Value::Null },
             "covers": if r.chance(10) { Value::Null } else { json!(covers) },
