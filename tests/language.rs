@@ -165,6 +165,14 @@ fn templates_hold_strings_and_literal_braces() {
 }
 
 #[test]
+fn grouped_writes_counts_with_thousands_separators_and_plain_numbers_stay_plain() {
+    let p = pack(r#"criterion t.g { otherwise => met because "{grouped(n)} in {n}" }"#);
+    assert_eq!(because(&p, "n: 2016", "t.g"), "2,016 in 2016");
+    assert_eq!(because(&p, "n: 1234567", "t.g"), "1,234,567 in 1234567");
+    assert_eq!(because(&p, "n: 999", "t.g"), "999 in 999");
+}
+
+#[test]
 fn keywords_are_not_names_but_prefixes_are() {
     // `max_years`, `country`, `index` start with keywords and are names
     let p = pack(

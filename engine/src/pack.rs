@@ -121,6 +121,9 @@ pub enum Builtin {
     LowerFirst,
     /// The texts of a list joined by spaces (sentences into a paragraph).
     Sentences,
+    /// A number written with thousands separators ("1,381"), as prose
+    /// writes counts.
+    Grouped,
 }
 
 /// A constant value of a parameter or literal.

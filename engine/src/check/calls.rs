@@ -49,6 +49,7 @@ impl Checker {
                 }
                 Builtin::Round => t.fits(&Ty::Num),
                 Builtin::LowerFirst => t.fits(&Ty::Text),
+                Builtin::Grouped => t.fits(&Ty::Num),
             };
             if !ok {
                 self.diags.push(err(
@@ -140,8 +141,10 @@ impl Checker {
         );
         d = d.help(match self.suggest(name, names) {
             Some(h) => format!("did you mean `{h}`?"),
-            None => "the functions are known, len, join, round, lower_first and the pack's `def`s"
-                .into(),
+            None => {
+                "the functions are known, len, join, round, lower_first, sentences, grouped and the pack's `def`s"
+                    .into()
+            }
         });
         self.diags.push(d);
         (CExpr::Const(Const::Null), Ty::Null)
@@ -149,7 +152,15 @@ impl Checker {
 }
 
 /// The built-in functions' names, in the order suggestions consider them.
-const BUILTINS: [&str; 6] = ["known", "len", "join", "round", "lower_first", "sentences"];
+const BUILTINS: [&str; 7] = [
+    "known",
+    "len",
+    "join",
+    "round",
+    "lower_first",
+    "sentences",
+    "grouped",
+];
 
 /// A built-in function and the type it gives.
 fn builtin(name: &str) -> Option<(Builtin, Ty)> {
@@ -160,6 +171,7 @@ fn builtin(name: &str) -> Option<(Builtin, Ty)> {
         "round" => Some((Builtin::Round, Ty::Num)),
         "lower_first" => Some((Builtin::LowerFirst, Ty::Text)),
         "sentences" => Some((Builtin::Sentences, Ty::Text)),
+        "grouped" => Some((Builtin::Grouped, Ty::Text)),
         _ => None,
     }
 }

@@ -371,6 +371,10 @@ impl<'a> Ev<'a> {
                 Value::Num(n) => Value::Num(n.round()),
                 _ => Value::Unknown,
             },
+            Builtin::Grouped => match v {
+                Value::Num(n) => Value::Text(crate::text::num::grouped(n).into()),
+                _ => Value::Unknown,
+            },
             Builtin::LowerFirst => match v {
                 Value::Text(t) => {
                     let mut c = t.chars();
