@@ -357,8 +357,11 @@ fn the_real_cases_cover_every_kind_asked_for_and_the_docs_list_them() {
 }
 
 /// Every draft rationale of the shipped cases, with the findings and on
-/// objective facts alone, reads as prose: no doubled space and no space
-/// before a full stop or comma, whichever optional parts are empty.
+/// objective facts alone, reads as prose: there is one, with no doubled
+/// space and no space before a full stop or comma, whichever optional parts
+/// are empty; and no reason, step or draft shows an unknown value glued into
+/// a sentence ("significant effortsunknown;") where a condition on a missing
+/// fact was left undecided.
 #[test]
 fn every_draft_rationale_is_free_of_doubled_spaces() {
     let pack = tvpa();
@@ -367,6 +370,22 @@ fn every_draft_rationale_is_free_of_doubled_spaces() {
         for file in case::collect(&[root().join("cases")]) {
             let facts = case::load(&pack, &file, LoadOptions::new(no_findings)).expect("loads");
             let a = tiers::evaluate(&pack, &facts);
+            let at = format!("{} (no findings: {no_findings})", file.display());
+            if a.rationale.trim().is_empty() {
+                bad.push(format!("{at}: no draft rationale"));
+            }
+            let json =
+                serde_json::to_string(&tiers::render::assessment::to_json(&a)).expect("json");
+            for (i, _) in json.match_indices("unknown") {
+                let before = json[..i].chars().next_back().unwrap_or(' ');
+                let after = json[i + "unknown".len()..].chars().next().unwrap_or(' ');
+                if before.is_alphanumeric() || matches!(after, ';' | '.' | ',') {
+                    bad.push(format!(
+                        "{at}: ...{}...",
+                        &json[i.saturating_sub(60)..i + 8]
+                    ));
+                }
+            }
             for line in a.rationale.lines() {
                 // " ..." is an elision in a quotation, not a stray space
                 let stray_stop = line.replace(" ...", "").contains(" .");

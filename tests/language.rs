@@ -165,6 +165,23 @@ fn templates_hold_strings_and_literal_braces() {
 }
 
 #[test]
+fn a_rationale_choose_passes_over_a_branch_whose_condition_is_unknown() {
+    let p = pack(
+        r#"rationale { choose { when a => "A holds." when b => "B holds." otherwise => "Neither." } }"#,
+    );
+    let draft = |facts: &str| {
+        let yaml = format!("country: X\nyear: 2017\n{facts}");
+        let f = load_bytes(&p, "t.yaml", yaml.as_bytes(), LoadOptions::default()).expect("loads");
+        evaluate(&p, &f).rationale
+    };
+    assert_eq!(draft("a: true"), "A holds.");
+    // `a` unknown: a decision would stop there; the draft goes on
+    assert_eq!(draft("b: true"), "B holds.");
+    assert_eq!(draft(""), "Neither.");
+    assert_eq!(draft("a: false\nb: false"), "Neither.");
+}
+
+#[test]
 fn grouped_writes_counts_with_thousands_separators_and_plain_numbers_stay_plain() {
     let p = pack(r#"criterion t.g { otherwise => met because "{grouped(n)} in {n}" }"#);
     assert_eq!(because(&p, "n: 2016", "t.g"), "2,016 in 2016");

@@ -5,12 +5,11 @@
 //! `history_<field>` defs), and the sources cited.
 
 use super::result::{Assessment, CriterionResult, JudgmentResult, Source};
-use super::rules::Fired;
 use super::state::{CritMemo, Ev, JudgMemo};
 use super::value::{display, items, text_of, to_json, Value};
 use super::{MAX_EVAL_DEPTH, MAX_STEPS, MAX_TEXT};
 use crate::facts::{Fact, Facts};
-use crate::pack::{cite_source_id, CRationale, CiteSource, Outcome, RulePack};
+use crate::pack::{cite_source_id, Body, CRationale, CiteSource, Outcome, RulePack};
 use crate::text::tidy_spaces;
 use serde_json::Value as Json;
 
@@ -96,8 +95,7 @@ impl<'a> Ev<'a> {
                     }
                 }
                 CRationale::Choose(body) => {
-                    let r = self.body(body);
-                    if let Fired::Yes { result, .. } = r {
+                    if let Some(result) = self.first_that_holds(body) {
                         sentences.push(tidy_spaces(&display(&result)));
                     }
                 }
@@ -108,6 +106,30 @@ impl<'a> Ev<'a> {
             .into_iter()
             .filter(|s| s == PARAGRAPH || !s.trim().is_empty())
             .collect()
+    }
+
+    /// The result of a rationale `choose`: the first branch whose
+    /// condition holds. Wording is not a decision, so a branch whose
+    /// condition is unknown is passed over (a decision's body would stop
+    /// there, unknown); with none holding, nothing is said.
+    fn first_that_holds(&mut self, body: &Body) -> Option<Value<'a>> {
+        let mut fr = vec![Value::Unknown; body.frame.max(1)];
+        for (slot, e) in &body.lets {
+            let v = self.eval(e, &mut fr);
+            if let Some(s) = fr.get_mut(*slot) {
+                *s = v;
+            }
+        }
+        for b in &body.branches {
+            let holds = match &b.when {
+                None => true,
+                Some(w) => self.eval(w, &mut fr).truth() == Some(true),
+            };
+            if holds {
+                return Some(self.eval(&b.result, &mut fr));
+            }
+        }
+        None
     }
 
     /// The messages of the pack's `warn` rules whose condition holds (for
