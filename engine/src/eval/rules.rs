@@ -326,7 +326,13 @@ fn unknown_because(missing: &[(String, bool)]) -> String {
     if facts.is_empty() {
         "cannot be decided from the facts given".into()
     } else {
-        let shown: Vec<String> = facts.iter().take(4).map(|m| format!("`{m}`")).collect();
+        // a judgment or criterion read while unknown is logged as
+        // `NAME (unknown)`; the reason names it as it names a fact
+        let shown: Vec<String> = facts
+            .iter()
+            .take(4)
+            .map(|m| format!("`{}`", m.strip_suffix(" (unknown)").unwrap_or(m)))
+            .collect();
         let more = if facts.len() > 4 {
             format!(" and {} more", facts.len() - 4)
         } else {
