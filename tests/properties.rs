@@ -580,6 +580,25 @@ proptest! {
     }
 
     #[test]
+    fn every_country_gets_a_draft_without_an_unknown_glued_into_it(seed in any::<u64>()) {
+        // whatever is missing, the draft is written, and no reason, step or
+        // sentence shows a template condition left undecided ("effortsunknown;")
+        let c = any_country(seed);
+        with_pack(|pack| {
+            let a = assess(pack, &c);
+            prop_assert!(!a.rationale.trim().is_empty(), "no draft\n{}", text(&c));
+            let json = render(&a, Format::Json);
+            for (i, _) in json.match_indices("unknown") {
+                let before = json[..i].chars().next_back().unwrap_or(' ');
+                let after = json[i + "unknown".len()..].chars().next().unwrap_or(' ');
+                let glued = before.is_alphanumeric() || matches!(after, ';' | '.' | ',');
+                prop_assert!(!glued, "...{}...\n{}", &json[i.saturating_sub(60)..i + 8], text(&c));
+            }
+            Ok(())
+        })?;
+    }
+
+    #[test]
     fn assessment_is_deterministic_across_packs(seed in any::<u64>()) {
         // two packs, each parsed and checked on its own
         let c = any_country(seed);
