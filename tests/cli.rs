@@ -23,7 +23,7 @@ fn assess_jamaica_reads_like_a_rationale() {
     for part in [
         "The Government of Jamaica does not fully meet the minimum standards for the elimination of trafficking; however, it is making significant efforts to do so.",
         "The government demonstrated increasing efforts compared to the previous reporting period; therefore, Jamaica remained on Tier 2.",
-        "These efforts included investigating 40 cases, prosecuting nine cases, convicting two traffickers",
+        "These efforts included opening 40 investigations, initiating nine prosecutions, convicting two traffickers",
         "However, the government did not meet the minimum standards in several key areas.",
         "Despite reports of official complicity, the government did not hold complicit officials accountable.",
         // the penalty paragraph names the law once and each range with what
