@@ -216,4 +216,14 @@ fn reads_follow_lets_quantifiers_and_defs_and_tell_wording_from_deciding() {
     assert!(decides
         .iter()
         .any(|r| **r == tiers::reads::Reader::Criterion("penalty.sufficiently_stringent".into())));
+    // through `??`: the draft's law paragraph walks `(law.provisions ?? [])`
+    // and words each provision's statute and scope
+    let (decides, words) = map.readers_of("law.provisions[0].applies_to");
+    assert!(
+        decides
+            .iter()
+            .chain(&words)
+            .any(|r| **r == tiers::reads::Reader::Rationale),
+        "{decides:?} {words:?}"
+    );
 }

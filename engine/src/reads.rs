@@ -10,7 +10,7 @@
 //! defs (with or without parameters) are followed to the facts they name.
 
 use crate::pack::{Body, CExpr, CPart, CRationale, RecTy, RulePack, Ty};
-use crate::syntax::ast::QuantKind;
+use crate::syntax::ast::{BinOp, QuantKind};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -330,7 +330,18 @@ impl Walker<'_> {
         }
         let lists = self.walk(list, env, out);
         out.extend(lists.iter().cloned());
-        lists.iter().map(|p| format!("{p}[*]")).collect()
+        // a path that already names elements (`law.provisions[*]`, from a
+        // `collect` of them) stands for the elements of the list it makes
+        lists
+            .iter()
+            .map(|p| {
+                if p.ends_with("[*]") {
+                    p.clone()
+                } else {
+                    format!("{p}[*]")
+                }
+            })
+            .collect()
     }
 
     /// Walks an expression whose value is used: what it stands for is read.
@@ -392,6 +403,7 @@ impl Walker<'_> {
                 self.consume(x, env, out);
                 vec![]
             }
+            CExpr::Bin(BinOp::Coalesce, a, b, _) => self.coalesce(a, b, env, out),
             CExpr::Bin(_, a, b, _) => {
                 self.consume(a, env, out);
                 self.consume(b, env, out);
@@ -452,6 +464,22 @@ impl Walker<'_> {
             }
             CExpr::Bind(binds, body) => self.bind(binds, body, env, out),
         }
+    }
+
+    /// `a ?? b` stands for whichever side it takes: both are read, and a
+    /// list or record from either side may be taken apart further.
+    fn coalesce(
+        &mut self,
+        a: &CExpr,
+        b: &CExpr,
+        env: &mut Env,
+        out: &mut BTreeSet<String>,
+    ) -> Vec<String> {
+        let mut paths = self.walk(a, env, out);
+        let other = self.walk(b, env, out);
+        paths.extend(other);
+        out.extend(paths.iter().cloned());
+        paths
     }
 
     /// Runs `inside` with `slot` standing for the elements `elems` (a
