@@ -220,6 +220,30 @@ fn agreement_prose_quotes_only_figures_the_block_shows() {
         );
     }
     assert!(quoted > 0, "no percentage quoted in the prose");
+    // a figure quoted with its count ("45 of 55 (82%)") is the block's
+    // ("45/55 (82%)"), count and percentage together
+    let mut counted = 0;
+    let words: Vec<&str> = prose.split_whitespace().collect();
+    for w in words.windows(4) {
+        let (Ok(n), "of", Ok(m)) = (w[0].parse::<u32>(), w[1], w[2].parse::<u32>()) else {
+            continue;
+        };
+        let Some(pct) = w[3]
+            .strip_prefix('(')
+            .and_then(|p| p.split(')').next())
+            .filter(|p| p.ends_with('%'))
+        else {
+            continue;
+        };
+        counted += 1;
+        let figure = format!("{n}/{m} ({pct})");
+        assert!(
+            out.contains(&figure),
+            "docs/agreement.md says {n} of {m} ({pct}), but `tiers {}` prints no {figure}:\n{out}",
+            args.join(" ")
+        );
+    }
+    assert!(counted >= 4, "the prose quotes {counted} counted figures");
 }
 
 /// One real case file, as JSON, with its path under `cases/`.
