@@ -56,8 +56,13 @@ pub fn evaluate(pack: &RulePack, facts: &Facts) -> Assessment {
         ev.judgment(j);
     }
     let (steps, mut warnings) = ev.placement();
+    // every criterion, judgment and step is decided and explained by now;
+    // the draft and the warnings only word them, and what they read is not
+    // reported, so it is not logged
+    let explain = std::mem::replace(&mut ev.explain, false);
     let sentences = ev.rationale_sentences();
     ev.pack_warnings(&mut warnings);
+    ev.explain = explain;
     ev.limit_warnings(&mut warnings);
     let history_fields = ev.history_fields();
     let previous_tier = ev.text_hook(pack.previous_tier_def);
