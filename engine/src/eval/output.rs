@@ -113,13 +113,7 @@ impl<'a> Ev<'a> {
     /// condition is unknown is passed over (a decision's body would stop
     /// there, unknown); with none holding, nothing is said.
     fn first_that_holds(&mut self, body: &Body) -> Option<Value<'a>> {
-        let mut fr = vec![Value::Unknown; body.frame.max(1)];
-        for (slot, e) in &body.lets {
-            let v = self.eval(e, &mut fr);
-            if let Some(s) = fr.get_mut(*slot) {
-                *s = v;
-            }
-        }
+        let mut fr = self.frame_with_lets(body);
         for b in &body.branches {
             let holds = match &b.when {
                 None => true,

@@ -227,12 +227,9 @@ impl<'a> Ev<'a> {
         }
     }
 
-    /// Evaluates `let`s, then the branches in order. The first branch whose
-    /// condition holds decides, unless an earlier condition was unknown and
-    /// that branch would give another result: then the outcome depends on
-    /// the unknown facts and is unknown. (When every branch that might have
-    /// fired gives the same result, the unknown facts do not matter.)
-    pub(super) fn body(&mut self, body: &Body) -> Fired<'a> {
+    /// A body's frame with its `let`s evaluated, in order, before any
+    /// branch is tried.
+    pub(super) fn frame_with_lets(&mut self, body: &Body) -> Vec<Value<'a>> {
         let mut fr = vec![Value::Unknown; body.frame.max(1)];
         for (slot, e) in &body.lets {
             let v = self.eval(e, &mut fr);
@@ -240,6 +237,16 @@ impl<'a> Ev<'a> {
                 *s = v;
             }
         }
+        fr
+    }
+
+    /// Evaluates `let`s, then the branches in order. The first branch whose
+    /// condition holds decides, unless an earlier condition was unknown and
+    /// that branch would give another result: then the outcome depends on
+    /// the unknown facts and is unknown. (When every branch that might have
+    /// fired gives the same result, the unknown facts do not matter.)
+    pub(super) fn body(&mut self, body: &Body) -> Fired<'a> {
+        let mut fr = self.frame_with_lets(body);
         // results of earlier branches whose condition was unknown
         let mut maybe: Vec<Value<'a>> = vec![];
         // (path, whether it is a pack parameter)
