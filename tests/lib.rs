@@ -66,6 +66,31 @@ pub fn generated_block(doc: &str, begin: &str, end: &str, want: &str) {
     );
 }
 
+/// The places in a rendered assessment where an unknown value is glued
+/// into a sentence ("significant effortsunknown;"): a template condition on
+/// a missing fact left undecided. Each with the text around it.
+pub fn glued_unknowns(rendered: &str) -> Vec<String> {
+    const WORD: &str = "unknown";
+    let mut found = vec![];
+    for (i, _) in rendered.match_indices(WORD) {
+        let before = rendered[..i].chars().next_back().unwrap_or(' ');
+        let after = rendered[i + WORD.len()..].chars().next().unwrap_or(' ');
+        if before.is_alphanumeric() || matches!(after, ';' | '.' | ',') {
+            let head: String = rendered[..i]
+                .chars()
+                .rev()
+                .take(60)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let tail: String = rendered[i..].chars().take(WORD.len() + 1).collect();
+            found.push(format!("...{head}{tail}..."));
+        }
+    }
+    found
+}
+
 /// A copy of the shipped pack in `dir` with one line changed: the four-year
 /// bar for "sufficiently stringent" becomes sixteen years.
 pub fn stricter_pack(dir: &Path) {

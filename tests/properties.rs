@@ -588,12 +588,8 @@ proptest! {
             let a = assess(pack, &c);
             prop_assert!(!a.rationale.trim().is_empty(), "no draft\n{}", text(&c));
             let json = render(&a, Format::Json);
-            for (i, _) in json.match_indices("unknown") {
-                let before = json[..i].chars().next_back().unwrap_or(' ');
-                let after = json[i + "unknown".len()..].chars().next().unwrap_or(' ');
-                let glued = before.is_alphanumeric() || matches!(after, ';' | '.' | ',');
-                prop_assert!(!glued, "...{}...\n{}", &json[i.saturating_sub(60)..i + 8], text(&c));
-            }
+            let glued = tiers_tests::glued_unknowns(&json);
+            prop_assert!(glued.is_empty(), "{}\n{}", glued.join("\n"), text(&c));
             Ok(())
         })?;
     }
