@@ -141,10 +141,10 @@ impl Checker {
         );
         d = d.help(match self.suggest(name, names) {
             Some(h) => format!("did you mean `{h}`?"),
-            None => {
-                "the functions are known, len, join, round, lower_first, sentences, grouped and the pack's `def`s"
-                    .into()
-            }
+            None => format!(
+                "the functions are {} and the pack's `def`s",
+                BUILTINS.join(", ")
+            ),
         });
         self.diags.push(d);
         (CExpr::Const(Const::Null), Ty::Null)
