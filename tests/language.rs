@@ -182,6 +182,20 @@ fn a_rationale_choose_passes_over_a_branch_whose_condition_is_unknown() {
 }
 
 #[test]
+fn a_def_argument_that_calls_a_def_leaves_the_earlier_arguments_alone() {
+    // both calls are inlined: `inner`'s parameter and `pair`'s first one
+    // may share a slot, and the second argument is evaluated after the first
+    let p = pack(
+        r#"
+def inner(x) = x + 1
+def pair(a, b) = "{a} then {b}"
+criterion t.p { otherwise => met because "{pair(n, inner(n + 10))}" }
+"#,
+    );
+    assert_eq!(because(&p, "n: 5", "t.p"), "5 then 16");
+}
+
+#[test]
 fn grouped_writes_counts_with_thousands_separators_and_plain_numbers_stay_plain() {
     let p = pack(r#"criterion t.g { otherwise => met because "{grouped(n)} in {n}" }"#);
     assert_eq!(because(&p, "n: 2016", "t.g"), "2,016 in 2016");

@@ -141,10 +141,20 @@ impl<'a> Ev<'a> {
             } => self.agg(*kind, *slot, value, list, filter.as_deref(), fr),
             CExpr::Call(b, args) => self.call(*b, args, fr),
             CExpr::Bind(binds, body) => {
-                for (slot, a) in binds {
+                // every argument first, then the slots: an argument that
+                // itself inlines a def may use the slot of an earlier one
+                // (one argument has no earlier one, and needs no buffer)
+                if let [(slot, a)] = binds.as_slice() {
                     let v = self.eval(a, fr);
                     ensure(fr, *slot);
                     fr[*slot] = v;
+                } else {
+                    let vals: Vec<Value<'a>> =
+                        binds.iter().map(|(_, a)| self.eval(a, fr)).collect();
+                    for ((slot, _), v) in binds.iter().zip(vals) {
+                        ensure(fr, *slot);
+                        fr[*slot] = v;
+                    }
                 }
                 self.eval(body, fr)
             }
