@@ -387,7 +387,7 @@ fn the_real_cases_cover_every_kind_asked_for_and_the_docs_list_them() {
 /// a sentence ("significant effortsunknown;") where a condition on a missing
 /// fact was left undecided.
 #[test]
-fn every_draft_rationale_is_free_of_doubled_spaces() {
+fn every_draft_reads_as_prose_with_and_without_findings() {
     let pack = tvpa();
     let mut bad = vec![];
     for no_findings in [false, true] {
